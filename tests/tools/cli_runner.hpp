@@ -1,0 +1,44 @@
+#pragma once
+// Runs the real `fergana` binary as a user would and captures what it printed.
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fergana::testing {
+
+struct CliResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+inline std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Runs `fergana ARGS` through the shell (ARGS is shell text), stdin from /dev/null.
+inline CliResult run_fergana(const std::string& args) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("fergana-cli-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto out = dir / "stdout";
+    const auto err = dir / "stderr";
+    const std::string command = std::string(FERGANA_BIN) + " " + args + " </dev/null >" +
+                                out.string() + " 2>" + err.string();
+    const int status = std::system(command.c_str());
+    CliResult result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = slurp(out);
+    result.err = slurp(err);
+    return result;
+}
+
+}  // namespace fergana::testing

@@ -1,0 +1,17 @@
+// The table of subcommands. To add one: write tools/cmd_NAME.cpp with a
+// Command subclass and a make_NAME_command() factory, declare it below, and
+// add a row.
+#include "tools/command.hpp"
+
+namespace fergana::tools {
+
+std::unique_ptr<Command> make_layers_command();
+
+const std::vector<CommandEntry>& command_table() {
+    static const std::vector<CommandEntry> table = {
+        {"layers", &make_layers_command},
+    };
+    return table;
+}
+
+}  // namespace fergana::tools
