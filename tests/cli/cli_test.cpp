@@ -1,5 +1,5 @@
 // The `fergana` command as a user meets it: exit codes, messages, help.
-#include "tests/tools/cli_runner.hpp"
+#include "tests/cli/cli_runner.hpp"
 
 #include <gtest/gtest.h>
 
