@@ -3,6 +3,8 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <mutex>
 #include <regex>
@@ -41,7 +43,14 @@ std::string redact(const std::string& source) {
     return std::regex_replace(out, url_password, "$1***@");
 }
 
-GDALDatasetUniquePtr open_vector(const std::string& source) {
+bool is_csv(const std::string& source) {
+    if (source.rfind("CSV:", 0) == 0) return true;
+    const std::string ext = std::filesystem::path(source).extension().string();
+    return ext.size() == 4 && (ext[1] | 0x20) == 'c' && (ext[2] | 0x20) == 's' && (ext[3] | 0x20) == 'v';
+}
+
+GDALDatasetUniquePtr open_vector(const std::string& source,
+                                 const std::vector<std::string>& open_options) {
     ensure_gdal();
     namespace fs = std::filesystem;
     Location where{redact(source), {}, {}, {}};
@@ -65,9 +74,15 @@ GDALDatasetUniquePtr open_vector(const std::string& source) {
             }
         }
     }
+    if (looks_like_file && source.rfind("/vsi", 0) != 0 && ::access(source.c_str(), R_OK) != 0) {
+        throw LayerError("cannot read: permission denied", where, "check the file's permissions");
+    }
+    std::vector<const char*> options;
+    for (const std::string& o : open_options) options.push_back(o.c_str());
+    options.push_back(nullptr);
     CPLErrorReset();
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                              nullptr, nullptr, nullptr));
+                                              nullptr, options.data(), nullptr));
     if (!ds) {
         throw LayerError("cannot open as a vector source: " +
                              last_gdal_error("not a recognised vector format"),

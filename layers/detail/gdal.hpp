@@ -9,6 +9,7 @@
 #include <ogrsf_frmts.h>
 
 #include <string>
+#include <vector>
 
 namespace fergana::layers::detail {
 
@@ -21,7 +22,11 @@ std::string last_gdal_error(const std::string& fallback = {});
 
 /// Opens a vector source for reading. Throws LayerError naming the source,
 /// with a hint (missing file, directory, unsupported format).
-GDALDatasetUniquePtr open_vector(const std::string& source);
+GDALDatasetUniquePtr open_vector(const std::string& source,
+                                 const std::vector<std::string>& open_options = {});
+
+/// True when the source is a CSV file (read with coordinate-column detection).
+bool is_csv(const std::string& source);
 
 /// "EPSG:4326" when the CRS has an authority code, else its name; "" for none.
 std::string crs_label(const OGRSpatialReference* srs);

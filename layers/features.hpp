@@ -1,0 +1,106 @@
+#pragma once
+// The typed features of each layer role. Analyses take these, never GDAL objects.
+// Geometries are WGS84 lon/lat (reprojected on load); units are in the names.
+
+#include "geo/geometry.hpp"
+#include "layers/dates.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fergana::layers {
+
+/// Source attributes that are not canonical fields, kept for popups and outputs.
+using Attributes = std::vector<std::pair<std::string, std::string>>;
+
+/// Where a feature came from: its id in the source, for every message about it.
+struct FeatureRef {
+    std::string id;  // the canonical id, else the source FID as text
+};
+
+struct Country {
+    FeatureRef ref;
+    std::string iso3;
+    std::string name;
+    std::string source;
+    Validity valid;
+    geo::Geometry geometry;  // polygons
+    Attributes attributes;
+};
+
+enum class BorderStatus { Agreed, Delimited, Demarcated, Disputed, Unknown };
+std::string_view to_string(BorderStatus status) noexcept;
+std::optional<BorderStatus> border_status_from_string(std::string_view text) noexcept;
+
+struct Border {
+    FeatureRef ref;
+    std::string pair;  // two ISO3 codes sorted, "KGZ-TJK"
+    std::string source;
+    BorderStatus status = BorderStatus::Unknown;
+    Validity valid;
+    geo::Geometry geometry;  // lines
+    Attributes attributes;
+};
+
+struct Claim {
+    FeatureRef ref;
+    std::string claimant;  // a country or a version, e.g. "osm2017"
+    std::string pair;
+    std::string source;
+    Validity valid;
+    geo::Geometry geometry;  // lines or polygons
+    Attributes attributes;
+};
+
+struct Enclave {
+    FeatureRef ref;
+    std::string name;
+    std::string owner;  // ISO3 of the state the enclave belongs to
+    std::string host;   // ISO3 of the state around it
+    std::string source;
+    Validity valid;
+    geo::Geometry geometry;  // polygons
+    Attributes attributes;
+};
+
+struct WaterFeature {
+    FeatureRef ref;
+    std::string id;
+    std::string name;
+    std::string kind;  // intake, canal, river, reservoir, dam, pumping_station, ...
+    std::string source;
+    std::optional<double> accuracy_m;
+    geo::Geometry geometry;  // points, lines or polygons
+    Attributes attributes;
+};
+
+struct Settlement {
+    FeatureRef ref;
+    std::string id;
+    std::string name;
+    std::string country;  // ISO3
+    std::optional<std::int64_t> population;
+    std::string source;
+    geo::LonLat position;
+    Attributes attributes;
+};
+
+struct Incident {
+    FeatureRef ref;
+    std::string id;
+    std::optional<DateRange> date;
+    std::string type;
+    std::optional<std::int64_t> fatalities;
+    std::optional<std::int64_t> injured;
+    std::optional<std::int64_t> displaced;
+    std::string description;
+    std::string source;
+    std::optional<double> precision_m;  // location uncertainty (radius)
+    geo::LonLat position;
+    Attributes attributes;
+};
+
+}  // namespace fergana::layers

@@ -1,0 +1,888 @@
+#include "layers/load.hpp"
+
+#include "geo/geodesic.hpp"
+#include "geo/geos.hpp"
+#include "layers/bundled.hpp"
+#include "layers/detail/gdal.hpp"
+#include "layers/detail/ogr_convert.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+namespace fergana::layers {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::optional<std::int64_t> parse_integer(std::string_view text) {
+    text = trim(text);
+    std::int64_t value = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (r.ec == std::errc() && r.ptr == text.data() + text.size()) return value;
+    // "1200.0" from a Real column is an integer too.
+    double real = 0.0;
+    r = std::from_chars(text.data(), text.data() + text.size(), real);
+    if (r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(real) &&
+        real == std::floor(real) && std::fabs(real) < 9e15) {
+        return static_cast<std::int64_t>(real);
+    }
+    return std::nullopt;
+}
+
+std::optional<double> parse_real(std::string_view text) {
+    text = trim(text);
+    double value = 0.0;
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(value)) {
+        return value;
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// One role's layer: opened, checked, and read feature by feature.
+
+struct FieldBinding {
+    int index = -1;           // -1: the source has no such field
+    std::string source_name;  // the source field's name
+};
+
+/// A feature as read, before it becomes a typed feature: geometry in WGS84 and
+/// the canonical fields as text (nullopt when NULL or absent).
+struct RawFeature {
+    std::string fid;
+    geo::Geometry geometry;
+    std::vector<std::optional<std::string>> values;  // in RoleSpec::fields order
+    Attributes attributes;
+};
+
+class RoleReader {
+public:
+    RoleReader(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options,
+               Findings& findings);
+
+    const LayerOrigin& origin() const noexcept { return m_origin; }
+    const std::vector<FieldBinding>& bindings() const noexcept { return m_bindings; }
+
+    /// Calls fn(RawFeature&&) for each usable feature; reports the others as findings.
+    template <typename Fn>
+    void read(Fn&& fn, const Progress& progress, double progress_from, double progress_to);
+
+    Location where(const std::string& feature = {}, const std::string& field = {}) const {
+        return Location{m_origin.source, m_origin.layer, feature, field};
+    }
+
+private:
+    Role m_role;
+    const RoleSpec& m_spec;
+    const LoadOptions& m_options;
+    Findings& m_findings;
+    GDALDatasetUniquePtr m_dataset;
+    OGRLayer* m_layer = nullptr;
+    LayerOrigin m_origin;
+    std::vector<FieldBinding> m_bindings;
+    std::vector<int> m_attribute_fields;  // source fields kept as attributes
+    std::unique_ptr<OGRCoordinateTransformation> m_transform;
+    std::string m_coordinate_columns;  // CSV: "lon/lat" as detected, for messages
+    geo::GeosContext m_geos;
+
+    void pick_layer(const RoleSource& where, bool explicit_source);
+    void check_geometry_type();
+    void set_up_crs();
+    void bind_fields();
+    bool accept(const geo::Geometry& g, const std::string& fid);
+    bool check_coordinates(const geo::Geometry& g, const std::string& fid);
+    void repair(geo::Geometry& g, const std::string& fid);
+    void add(Severity severity, std::string code, const std::string& fid, std::string message,
+             std::string hint = {}, std::string field = {}) {
+        m_findings.add(Finding{severity, std::move(code), where(fid, std::move(field)),
+                               std::move(message), std::move(hint)});
+    }
+};
+
+RoleReader::RoleReader(Role role, const RoleSource& where, bool explicit_source,
+                       const LoadOptions& options, Findings& findings)
+    : m_role(role), m_spec(spec(role)), m_options(options), m_findings(findings) {
+    m_origin.source = detail::redact(where.source);
+    std::vector<std::string> open_options;
+    if (detail::is_csv(where.source)) {
+        open_options = {"X_POSSIBLE_NAMES=lon,lng,long,longitude,x",
+                        "Y_POSSIBLE_NAMES=lat,latitude,y",
+                        "GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom"};
+    }
+    m_dataset = detail::open_vector(where.source, open_options);
+    m_origin.driver = m_dataset->GetDriver() ? m_dataset->GetDriver()->GetDescription() : "";
+    pick_layer(where, explicit_source);
+    m_origin.present = true;
+    check_geometry_type();
+    set_up_crs();
+    bind_fields();
+    if (m_options.max_features > 0) {
+        const GIntBig n = m_layer->GetFeatureCount(FALSE);
+        if (n > m_options.max_features) {
+            throw LayerError("layer has " + std::to_string(n) + " features, more than --max-features " +
+                                 std::to_string(m_options.max_features),
+                             this->where(), "raise --max-features, or filter the source first");
+        }
+    }
+}
+
+void RoleReader::pick_layer(const RoleSource& where, bool explicit_source) {
+    const std::string role_name(to_string(m_role));
+    if (!where.layer.empty()) {
+        m_layer = m_dataset->GetLayerByName(where.layer.c_str());
+        if (m_layer == nullptr) {
+            std::string names;
+            for (OGRLayer* l : m_dataset->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+            throw LayerError("no layer '" + where.layer + "' for role " + role_name,
+                             Location{m_origin.source, {}, {}, {}}, "layers there: " + names);
+        }
+    } else {
+        for (OGRLayer* l : m_dataset->GetLayers()) {
+            if (lower(l->GetName()) == role_name) m_layer = l;
+        }
+        if (m_layer == nullptr && explicit_source && m_dataset->GetLayerCount() == 1) {
+            m_layer = m_dataset->GetLayer(0);
+        }
+        if (m_layer == nullptr) {
+            std::string names;
+            for (OGRLayer* l : m_dataset->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+            throw LayerError("no layer named '" + role_name + "' and more than one layer to choose from",
+                             Location{m_origin.source, {}, {}, {}},
+                             "name one with --" + role_name + "-layer (layers there: " + names + ")");
+        }
+    }
+    m_origin.layer = m_layer->GetName();
+}
+
+void RoleReader::check_geometry_type() {
+    const OGRwkbGeometryType type = wkbFlatten(m_layer->GetGeomType());
+    const std::string role_name(to_string(m_role));
+    if (type == wkbNone) {
+        if (m_origin.driver == "CSV") {
+            throw LayerError("CSV has no coordinate columns", where(),
+                             "name them lon/lng/longitude/x and lat/latitude/y, or give a WKT column "
+                             "named wkt or geometry");
+        }
+        throw LayerError("layer has no geometry; the " + role_name + " role needs one", where());
+    }
+    const bool point = type == wkbPoint || type == wkbMultiPoint;
+    const bool line = type == wkbLineString || type == wkbMultiLineString || OGR_GT_IsCurve(type) ||
+                      type == wkbMultiCurve;
+    const bool polygon = type == wkbPolygon || type == wkbMultiPolygon || OGR_GT_IsSurface(type) ||
+                         type == wkbMultiSurface;
+    if ((point && !m_spec.points) || (line && !m_spec.lines) || (polygon && !m_spec.polygons)) {
+        std::string wants;
+        if (m_spec.points) wants += "points";
+        if (m_spec.lines) wants += std::string(wants.empty() ? "" : " or ") + "lines";
+        if (m_spec.polygons) wants += std::string(wants.empty() ? "" : " or ") + "polygons";
+        throw LayerError(std::string("wrong geometry type: the layer holds ") +
+                             OGRGeometryTypeToName(type) + ", the " + role_name + " role takes " + wants,
+                         where(), "check that the right layer is given for --" + role_name);
+    }
+}
+
+void RoleReader::set_up_crs() {
+    const OGRSpatialReference* layer_srs = m_layer->GetSpatialRef();
+    OGRSpatialReference source_srs;
+    if (layer_srs != nullptr) {
+        source_srs = *layer_srs;
+        m_origin.crs = detail::crs_label(layer_srs);
+    } else if (!m_options.assume_crs.empty()) {
+        if (source_srs.SetFromUserInput(m_options.assume_crs.c_str()) != OGRERR_NONE) {
+            throw ProjectionError("--assume-crs '" + m_options.assume_crs + "' is not a CRS PROJ knows",
+                                  where(), "give a CRS as EPSG:n");
+        }
+        m_origin.crs = m_options.assume_crs + " (assumed)";
+        add(Severity::Repair, "assumed_crs", {}, "layer has no CRS; taken as " + m_options.assume_crs +
+                                                     " (--assume-crs)");
+    } else if (m_origin.driver == "CSV") {
+        // Columns named lon/lat (not x/y, not WKT) say WGS84 degrees; anything else needs --assume-crs.
+        const OGRFeatureDefn* defn = m_layer->GetLayerDefn();
+        std::string lon_column;
+        std::string lat_column;
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            const std::string name = lower(defn->GetFieldDefn(i)->GetNameRef());
+            if (name == "lon" || name == "lng" || name == "long" || name == "longitude") lon_column = defn->GetFieldDefn(i)->GetNameRef();
+            if (name == "lat" || name == "latitude") lat_column = defn->GetFieldDefn(i)->GetNameRef();
+        }
+        if (lon_column.empty() || lat_column.empty()) {
+            throw LayerError("CSV coordinates have no CRS", where(),
+                             "give --assume-crs EPSG:n (EPSG:4326 for longitude/latitude degrees)");
+        }
+        m_coordinate_columns = lon_column + "/" + lat_column;
+        source_srs.importFromEPSG(4326);
+        m_origin.crs = "EPSG:4326 (CSV " + m_coordinate_columns + " columns)";
+    } else {
+        throw LayerError("layer has no CRS", where(),
+                         "give --assume-crs EPSG:n (e.g. EPSG:4326), or add a .prj / CRS to the source");
+    }
+    source_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
+    if (!source_srs.IsSame(&wgs84, same_options)) {
+        CPLErrorReset();
+        m_transform.reset(OGRCreateCoordinateTransformation(&source_srs, &wgs84));
+        if (!m_transform) {
+            throw ProjectionError("cannot transform from " + m_origin.crs + " to WGS84: " +
+                                      detail::last_gdal_error("PROJ found no transformation"),
+                                  where());
+        }
+    }
+}
+
+void RoleReader::bind_fields() {
+    const OGRFeatureDefn* defn = m_layer->GetLayerDefn();
+    static const std::map<std::string, std::string> no_mapping;
+    const auto mapped = m_options.fields.find(m_role);
+    const auto& mapping = mapped == m_options.fields.end() ? no_mapping : mapped->second;
+    std::set<int> used;
+    auto find_field = [&](std::string_view name) {
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            if (lower(defn->GetFieldDefn(i)->GetNameRef()) == lower(name)) return i;
+        }
+        return -1;
+    };
+    for (const CanonicalField& field : m_spec.fields) {
+        FieldBinding b;
+        if (const auto m = mapping.find(std::string(field.name)); m != mapping.end()) {
+            b.index = find_field(m->second);
+            if (b.index < 0) {
+                std::string names;
+                for (int i = 0; i < defn->GetFieldCount(); ++i) {
+                    names += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+                }
+                throw LayerError("--field " + std::string(to_string(m_role)) + "." + std::string(field.name) +
+                                     "=" + m->second + ": the layer has no field '" + m->second + "'",
+                                 where({}, m->second), "fields there: " + names);
+            }
+        } else {
+            b.index = find_field(field.name);
+            for (std::size_t a = 0; b.index < 0 && a < field.aliases.size(); ++a) {
+                b.index = find_field(field.aliases[a]);
+            }
+        }
+        if (b.index >= 0) {
+            b.source_name = defn->GetFieldDefn(b.index)->GetNameRef();
+            used.insert(b.index);
+        }
+        m_bindings.push_back(std::move(b));
+    }
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        const std::string name = lower(defn->GetFieldDefn(i)->GetNameRef());
+        const bool coordinate = m_origin.driver == "CSV" &&
+                                (name == "lon" || name == "lng" || name == "long" || name == "longitude" ||
+                                 name == "lat" || name == "latitude" || name == "x" || name == "y" ||
+                                 name == "wkt");
+        if (used.count(i) == 0 && !coordinate) m_attribute_fields.push_back(i);
+    }
+}
+
+bool RoleReader::accept(const geo::Geometry& g, const std::string& fid) {
+    const bool bad = (g.has_points() && !m_spec.points) || (g.has_lines() && !m_spec.lines) ||
+                     (g.has_polygons() && !m_spec.polygons);
+    if (bad) {
+        add(Severity::Error, "wrong_geometry_type", fid,
+            "a " + std::string(geo::to_string(g.type())) + " does not fit the " +
+                std::string(to_string(m_role)) + " role",
+            "check that the right layer is given for --" + std::string(to_string(m_role)));
+        return false;
+    }
+    return true;
+}
+
+bool RoleReader::check_coordinates(const geo::Geometry& g, const std::string& fid) {
+    bool finite = true;
+    bool in_range = true;
+    bool swapped_fits = true;
+    g.for_each_vertex([&](const geo::LonLat& p) {
+        if (!std::isfinite(p.lon) || !std::isfinite(p.lat)) finite = false;
+        if (p.lon < -180.0 || p.lon > 180.0 || p.lat < -90.0 || p.lat > 90.0) in_range = false;
+        if (std::fabs(p.lon) > 90.0 || std::fabs(p.lat) > 180.0) swapped_fits = false;
+    });
+    if (!finite) {
+        add(Severity::Error, "non_finite_coordinates", fid, "coordinates are NaN or infinite",
+            "fix or remove the feature");
+        return false;
+    }
+    if (!in_range) {
+        add(Severity::Error, "coordinates_out_of_range", fid,
+            "coordinates outside longitude -180..180 / latitude -90..90",
+            swapped_fits ? "they look like latitude,longitude: swap the axes (or the lon/lat columns)"
+                         : "is the layer's CRS right? give --assume-crs for a projected source");
+        return false;
+    }
+    return true;
+}
+
+void RoleReader::repair(geo::Geometry& g, const std::string& fid) {
+    if (!g.has_polygons()) {
+        return;  // lines and points are always valid for our use
+    }
+    geo::GeosGeom h = m_geos.from_geometry(g);
+    std::string reason;
+    if (m_geos.is_valid(*h, &reason)) {
+        return;
+    }
+    geo::GeosGeom fixed = m_geos.make_valid(*h);
+    geo::Geometry repaired = m_geos.to_geometry(*fixed);
+    // A polygon role keeps the polygonal part (make-valid may add collapsed lines).
+    if (!m_spec.lines) {
+        repaired = geo::Geometry::multi_polygon(std::move(repaired.polygons()));
+    }
+    add(Severity::Repair, "invalid_geometry", fid,
+        "invalid geometry (" + reason + ") repaired with GEOS make-valid",
+        "the repaired geometry is used; fix the source to silence this");
+    g = std::move(repaired);
+}
+
+template <typename Fn>
+void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, double progress_to) {
+    const GIntBig total = std::max<GIntBig>(1, m_layer->GetFeatureCount(FALSE));
+    const std::string stage = "reading " + std::string(to_string(m_role));
+    m_layer->ResetReading();
+    detail::ConversionNotes layer_notes;
+    std::int64_t n = 0;
+    for (auto& feature : *m_layer) {
+        ++n;
+        ++m_origin.read;
+        if ((n & 0xFFFF) == 0) {
+            report(progress, progress_from + (progress_to - progress_from) * static_cast<double>(n) /
+                                                 static_cast<double>(total),
+                   stage);
+        }
+        RawFeature raw;
+        raw.fid = std::to_string(feature->GetFID());
+        OGRGeometry* ogr = feature->GetGeometryRef();
+        if (ogr == nullptr || ogr->IsEmpty()) {
+            ++m_origin.skipped;
+            if (!m_coordinate_columns.empty()) {
+                add(Severity::Error, "missing_coordinates", raw.fid,
+                    "missing or non-numeric coordinates (columns " + m_coordinate_columns + ")",
+                    "every row needs numeric longitude and latitude", m_coordinate_columns);
+            } else {
+                add(Severity::Warning, ogr == nullptr ? "null_geometry" : "empty_geometry", raw.fid,
+                    ogr == nullptr ? "NULL geometry: feature skipped" : "empty geometry: feature skipped");
+            }
+            continue;
+        }
+        if (m_transform) {
+            CPLErrorReset();
+            if (ogr->transform(m_transform.get()) != OGRERR_NONE) {
+                add(Severity::Error, "reprojection_failed", raw.fid,
+                    "cannot reproject to WGS84: " + detail::last_gdal_error("coordinates outside the CRS's area"),
+                    "is the layer's CRS right?");
+                continue;
+            }
+        }
+        detail::ConversionNotes notes;
+        raw.geometry = detail::from_ogr(*ogr, notes);
+        layer_notes.dropped_z_or_m |= notes.dropped_z_or_m;
+        layer_notes.linearised |= notes.linearised;
+        if (notes.closed_rings > 0) {
+            add(Severity::Repair, "unclosed_ring", raw.fid,
+                std::to_string(notes.closed_rings) + " unclosed ring(s) closed by repeating the first vertex");
+        }
+        if (notes.dropped_rings > 0) {
+            add(Severity::Repair, "degenerate_ring", raw.fid,
+                std::to_string(notes.dropped_rings) + " ring(s) with fewer than 4 vertices dropped");
+        }
+        if (raw.geometry.empty()) {
+            ++m_origin.skipped;
+            add(Severity::Warning, "empty_geometry", raw.fid, "nothing usable left of the geometry: feature skipped");
+            continue;
+        }
+        if (!check_coordinates(raw.geometry, raw.fid) || !accept(raw.geometry, raw.fid)) {
+            ++m_origin.skipped;
+            continue;
+        }
+        repair(raw.geometry, raw.fid);
+        if (raw.geometry.empty()) {
+            ++m_origin.skipped;
+            add(Severity::Warning, "empty_geometry", raw.fid, "geometry collapsed when repaired: feature skipped");
+            continue;
+        }
+        raw.values.reserve(m_bindings.size());
+        for (std::size_t i = 0; i < m_bindings.size(); ++i) {
+            const FieldBinding& b = m_bindings[i];
+            if (b.index < 0 || !feature->IsFieldSetAndNotNull(b.index)) {
+                raw.values.emplace_back();
+                continue;
+            }
+            const OGRFieldType type = feature->GetFieldDefnRef(b.index)->GetType();
+            if (type == OFTDate || type == OFTDateTime) {
+                int y = 0, mo = 0, d = 0, h = 0, mi = 0, tz = 0;
+                float s = 0;
+                feature->GetFieldAsDateTime(b.index, &y, &mo, &d, &h, &mi, &s, &tz);
+                const auto date = Date::from_ymd(y, mo, d);
+                raw.values.emplace_back(date ? date->to_string() : std::string(feature->GetFieldAsString(b.index)));
+            } else {
+                raw.values.emplace_back(feature->GetFieldAsString(b.index));
+            }
+        }
+        for (int index : m_attribute_fields) {
+            if (feature->IsFieldSetAndNotNull(index)) {
+                raw.attributes.emplace_back(feature->GetFieldDefnRef(index)->GetNameRef(),
+                                            feature->GetFieldAsString(index));
+            }
+        }
+        m_origin.extent.extend(raw.geometry.bounds());
+        fn(std::move(raw));
+    }
+    if (layer_notes.dropped_z_or_m) {
+        add(Severity::Repair, "z_or_m_dropped", {}, "Z or M values dropped: fergana works on lon/lat");
+    }
+    if (layer_notes.linearised) {
+        add(Severity::Repair, "curves_linearised", {}, "curved geometries approximated by line segments");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// From raw features to typed features.
+
+class Maker {
+public:
+    Maker(const RoleReader& reader, const RoleSpec& role_spec, Findings& findings)
+        : m_reader(reader), m_findings(findings) {
+        for (std::size_t i = 0; i < role_spec.fields.size(); ++i) {
+            m_index[std::string(role_spec.fields[i].name)] = i;
+        }
+    }
+
+    std::string text(const RawFeature& raw, const char* field) const {
+        const auto& v = raw.values[m_index.at(field)];
+        return v ? std::string(trim(*v)) : std::string();
+    }
+
+    std::optional<std::int64_t> integer(const RawFeature& raw, const std::string& id, const char* field) {
+        const std::string t = text(raw, field);
+        if (t.empty()) return std::nullopt;
+        auto v = parse_integer(t);
+        if (!v) {
+            error(raw, id, "bad_number", field, "'" + t + "' is not a whole number");
+        }
+        return v;
+    }
+
+    std::optional<double> real(const RawFeature& raw, const std::string& id, const char* field) {
+        const std::string t = text(raw, field);
+        if (t.empty()) return std::nullopt;
+        auto v = parse_real(t);
+        if (!v) {
+            error(raw, id, "bad_number", field, "'" + t + "' is not a number");
+        }
+        return v;
+    }
+
+    Validity validity(const RawFeature& raw, const std::string& id) {
+        Validity v;
+        for (const char* field : {"valid_from", "valid_to"}) {
+            const std::string t = text(raw, field);
+            if (t.empty()) continue;
+            auto d = parse_date(t);
+            if (!d) {
+                error(raw, id, "bad_date", field, "'" + t + "' is not a date (YYYY-MM-DD)");
+                continue;
+            }
+            (std::string_view(field) == "valid_from" ? v.from : v.to) = d;
+        }
+        if (v.from && v.to && *v.to <= *v.from) {
+            error(raw, id, "bad_date", "valid_to",
+                  "valid_to " + v.to->to_string() + " is not after valid_from " + v.from->to_string());
+        }
+        return v;
+    }
+
+    /// The id that messages name: the canonical id, else the FID.
+    static std::string display_id(const std::string& id, const RawFeature& raw) {
+        return id.empty() ? raw.fid : id;
+    }
+
+    void error(const RawFeature& raw, const std::string& id, const char* code, const std::string& field,
+               std::string message, std::string hint = {}) {
+        add(Severity::Error, code, raw, id, field, std::move(message), std::move(hint));
+    }
+    void warning(const RawFeature& raw, const std::string& id, const char* code, const std::string& field,
+                 std::string message, std::string hint = {}) {
+        add(Severity::Warning, code, raw, id, field, std::move(message), std::move(hint));
+    }
+
+private:
+    const RoleReader& m_reader;
+    Findings& m_findings;
+    std::unordered_map<std::string, std::size_t> m_index;
+
+    void add(Severity s, const char* code, const RawFeature& raw, const std::string& id,
+             const std::string& field, std::string message, std::string hint) {
+        // Name the source field the user knows, not only the canonical one.
+        std::string field_name = field;
+        if (const auto it = m_index.find(field); it != m_index.end()) {
+            const auto& b = m_reader.bindings()[it->second];
+            if (!b.source_name.empty() && lower(b.source_name) != field) {
+                field_name = b.source_name + " (" + field + ")";
+            }
+        }
+        m_findings.add(Finding{s, code, m_reader.where(display_id(id, raw), field_name), std::move(message),
+                               std::move(hint)});
+    }
+};
+
+std::string normalise_pair(std::string pair) {
+    // "TJK-KGZ" -> "KGZ-TJK"
+    for (char& c : pair) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto dash = pair.find('-');
+    if (dash == std::string::npos) return pair;
+    std::string a = pair.substr(0, dash);
+    std::string b = pair.substr(dash + 1);
+    if (b < a) std::swap(a, b);
+    return a + "-" + b;
+}
+
+void load_role(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options,
+               Dataset& data, const Progress& progress, double from, double to) {
+    RoleReader reader(role, where, explicit_source, options, data.findings);
+    Maker m(reader, spec(role), data.findings);
+    switch (role) {
+        case Role::Countries:
+            reader.read([&](RawFeature&& raw) {
+                Country c;
+                c.ref.id = raw.fid;
+                c.iso3 = m.text(raw, "iso3");
+                for (char& ch : c.iso3) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                if (c.iso3.empty()) m.error(raw, {}, "missing_field", "iso3", "no ISO3 code",
+                                            "map the field with --field countries.iso3=FIELD");
+                c.ref.id = c.iso3.empty() ? raw.fid : c.iso3;
+                c.name = m.text(raw, "name");
+                c.source = m.text(raw, "source");
+                c.valid = m.validity(raw, c.ref.id);
+                c.geometry = std::move(raw.geometry);
+                c.attributes = std::move(raw.attributes);
+                data.countries.features.push_back(std::move(c));
+            }, progress, from, to);
+            data.countries.origin = reader.origin();
+            break;
+        case Role::Borders:
+            reader.read([&](RawFeature&& raw) {
+                Border b;
+                b.ref.id = raw.fid;
+                b.pair = normalise_pair(m.text(raw, "pair"));
+                b.source = m.text(raw, "source");
+                const std::string status = lower(m.text(raw, "status"));
+                if (status.empty()) {
+                    b.status = BorderStatus::Unknown;
+                } else if (auto s = border_status_from_string(status)) {
+                    b.status = *s;
+                } else {
+                    m.error(raw, {}, "bad_status", "status", "'" + status + "' is not a border status",
+                            "use agreed, delimited, demarcated, disputed or unknown");
+                }
+                b.valid = m.validity(raw, raw.fid);
+                b.geometry = std::move(raw.geometry);
+                b.attributes = std::move(raw.attributes);
+                data.borders.features.push_back(std::move(b));
+            }, progress, from, to);
+            data.borders.origin = reader.origin();
+            break;
+        case Role::Claims:
+            reader.read([&](RawFeature&& raw) {
+                Claim c;
+                c.ref.id = raw.fid;
+                c.claimant = m.text(raw, "claimant");
+                if (c.claimant.empty()) m.error(raw, {}, "missing_field", "claimant", "no claimant",
+                                                "map the field with --field claims.claimant=FIELD");
+                c.pair = normalise_pair(m.text(raw, "pair"));
+                c.source = m.text(raw, "source");
+                c.valid = m.validity(raw, raw.fid);
+                c.geometry = std::move(raw.geometry);
+                c.attributes = std::move(raw.attributes);
+                data.claims.features.push_back(std::move(c));
+            }, progress, from, to);
+            data.claims.origin = reader.origin();
+            break;
+        case Role::Enclaves:
+            reader.read([&](RawFeature&& raw) {
+                Enclave e;
+                e.name = m.text(raw, "name");
+                e.ref.id = e.name.empty() ? raw.fid : e.name;
+                e.owner = m.text(raw, "owner");
+                e.host = m.text(raw, "host");
+                e.source = m.text(raw, "source");
+                e.valid = m.validity(raw, e.ref.id);
+                e.geometry = std::move(raw.geometry);
+                e.attributes = std::move(raw.attributes);
+                data.enclaves.features.push_back(std::move(e));
+            }, progress, from, to);
+            data.enclaves.origin = reader.origin();
+            break;
+        case Role::Water:
+            reader.read([&](RawFeature&& raw) {
+                WaterFeature w;
+                w.id = m.text(raw, "id");
+                w.ref.id = Maker::display_id(w.id, raw);
+                if (w.id.empty()) w.id = raw.fid;
+                w.name = m.text(raw, "name");
+                w.kind = lower(m.text(raw, "kind"));
+                w.source = m.text(raw, "source");
+                w.accuracy_m = m.real(raw, w.ref.id, "accuracy_m");
+                if (w.accuracy_m && *w.accuracy_m < 0) {
+                    m.warning(raw, w.id, "negative_value", "accuracy_m", "negative accuracy: taken as unknown");
+                    w.accuracy_m.reset();
+                }
+                w.geometry = std::move(raw.geometry);
+                w.attributes = std::move(raw.attributes);
+                data.water.features.push_back(std::move(w));
+            }, progress, from, to);
+            data.water.origin = reader.origin();
+            break;
+        case Role::Settlements:
+            reader.read([&](RawFeature&& raw) {
+                Settlement s;
+                s.id = m.text(raw, "id");
+                s.ref.id = Maker::display_id(s.id, raw);
+                if (s.id.empty()) s.id = raw.fid;
+                s.name = m.text(raw, "name");
+                s.country = m.text(raw, "country");
+                s.population = m.integer(raw, s.id, "population");
+                if (s.population && *s.population < 0) {
+                    m.warning(raw, s.id, "negative_population", "population",
+                              "negative population " + std::to_string(*s.population) + ": taken as unknown");
+                    s.population.reset();
+                }
+                s.source = m.text(raw, "source");
+                if (raw.geometry.points().size() != 1) {
+                    m.error(raw, s.id, "wrong_geometry_type", {}, "a settlement must be one point");
+                    return;
+                }
+                s.position = raw.geometry.points().front();
+                s.attributes = std::move(raw.attributes);
+                data.settlements.features.push_back(std::move(s));
+            }, progress, from, to);
+            data.settlements.origin = reader.origin();
+            break;
+        case Role::Incidents:
+            reader.read([&](RawFeature&& raw) {
+                Incident i;
+                i.id = m.text(raw, "id");
+                if (i.id.empty()) i.id = raw.fid;
+                const std::string date = m.text(raw, "date");
+                if (!date.empty()) {
+                    i.date = parse_date_range(date);
+                    if (!i.date) {
+                        m.error(raw, i.id, "bad_date", "date", "'" + date + "' is not a date",
+                                "use YYYY-MM-DD, or a range YYYY-MM-DD/YYYY-MM-DD");
+                    }
+                }
+                i.type = lower(m.text(raw, "type"));
+                i.fatalities = m.integer(raw, i.id, "fatalities");
+                i.injured = m.integer(raw, i.id, "injured");
+                i.displaced = m.integer(raw, i.id, "displaced");
+                for (auto* count : {&i.fatalities, &i.injured, &i.displaced}) {
+                    if (*count && **count < 0) {
+                        m.error(raw, i.id, "negative_value", "fatalities/injured/displaced",
+                                "negative count " + std::to_string(**count));
+                    }
+                }
+                i.description = m.text(raw, "description");
+                i.source = m.text(raw, "source");
+                i.precision_m = m.real(raw, i.id, "precision_m");
+                if (raw.geometry.points().size() != 1) {
+                    m.error(raw, i.id, "wrong_geometry_type", {}, "an incident must be one point");
+                    return;
+                }
+                i.position = raw.geometry.points().front();
+                i.attributes = std::move(raw.attributes);
+                data.incidents.features.push_back(std::move(i));
+            }, progress, from, to);
+            data.incidents.origin = reader.origin();
+            break;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Checks across features and layers.
+
+template <typename T, typename IdFn>
+void check_duplicate_ids(const Layer<T>& layer, IdFn id_of, Findings& findings) {
+    std::unordered_map<std::string, int> seen;
+    for (const T& f : layer.features) {
+        const std::string& id = id_of(f);
+        if (++seen[id] == 2) {
+            findings.add(Finding{Severity::Warning, "duplicate_id",
+                                 Location{layer.origin.source, layer.origin.layer, id, "id"},
+                                 "id '" + id + "' is used by more than one feature",
+                                 "ids should be unique: results name features by id"});
+        }
+    }
+}
+
+/// A layer whose extent misses the countries' but would hit it with lon and lat swapped.
+void check_swapped(const LayerOrigin& origin, const geo::Box& reference, Findings& findings) {
+    if (!origin.present || origin.extent.empty() || reference.empty()) return;
+    const geo::Box& e = origin.extent;
+    const geo::Box swapped{e.min_lat, e.min_lon, e.max_lat, e.max_lon};
+    if (!e.intersects(reference) && swapped.intersects(reference)) {
+        findings.add(Finding{Severity::Error, "swapped_coordinates",
+                             Location{origin.source, origin.layer, {}, {}},
+                             "the layer lies nowhere near the countries, but would with longitude and "
+                             "latitude swapped",
+                             "swap the axes in the source (for CSV, check which column is lon and lat)"});
+    }
+}
+
+/// OSM country polygons may lack holes at enclaves, so an enclave lies in both its
+/// owner and its host. A polygon part of one country lying (mostly) inside another
+/// country is an enclave: subtract it from the host.
+void resolve_country_overlaps(Layer<Country>& countries, Findings& findings) {
+    geo::GeosContext ctx;
+    auto& list = countries.features;
+    for (std::size_t a = 0; a < list.size(); ++a) {
+        for (const geo::Polygon& part : list[a].geometry.polygons()) {
+            const geo::Geometry part_geometry = geo::Geometry::polygon(part);
+            const geo::Box part_box = part_geometry.bounds();
+            geo::GeosGeom part_geos;
+            for (std::size_t b = 0; b < list.size(); ++b) {
+                if (a == b || list[a].iso3 == list[b].iso3) continue;
+                const geo::Box host_box = list[b].geometry.bounds();
+                if (!(host_box.contains({part_box.min_lon, part_box.min_lat}) &&
+                      host_box.contains({part_box.max_lon, part_box.max_lat}))) {
+                    continue;
+                }
+                if (!part_geos) part_geos = ctx.from_geometry(part_geometry);
+                geo::GeosGeom host = ctx.from_geometry(list[b].geometry);
+                geo::GeosGeom overlap = ctx.intersection(*host, *part_geos);
+                const double part_area = ctx.planar_area_deg2(*part_geos);
+                if (part_area <= 0 || ctx.planar_area_deg2(*overlap) < 0.5 * part_area) continue;
+                geo::GeosGeom holed = ctx.difference(*host, *part_geos);
+                geo::Geometry result = ctx.to_geometry(*holed);
+                list[b].geometry = geo::Geometry::multi_polygon(std::move(result.polygons()));
+                const double km2 = geo::area_m2(part) / 1e6;
+                char area[32];
+                std::snprintf(area, sizeof area, "%.2f", km2);
+                findings.add(Finding{
+                    Severity::Repair, "overlap_resolved",
+                    Location{countries.origin.source, countries.origin.layer, list[b].ref.id, {}},
+                    "a part of " + list[a].iso3 + " (" + area + " km²) lies inside " + list[b].iso3 +
+                        ", which has no hole there: subtracted from " + list[b].iso3 + " as an enclave",
+                    {}});
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void add_field_mapping(LoadOptions& options, std::string_view mapping) {
+    const auto dot = mapping.find('.');
+    const auto eq = mapping.find('=');
+    if (dot == std::string_view::npos || eq == std::string_view::npos || eq < dot || eq == mapping.size() - 1) {
+        throw UsageError("--field '" + std::string(mapping) + "' is not ROLE.FIELD=SOURCE_FIELD",
+                         "e.g. --field incidents.id=tkid");
+    }
+    const std::string role_name(mapping.substr(0, dot));
+    const auto role = role_from_string(role_name);
+    if (!role) {
+        throw UsageError("--field '" + std::string(mapping) + "': unknown role '" + role_name + "'",
+                         "roles: countries, borders, claims, enclaves, water, settlements, incidents");
+    }
+    const std::string field(mapping.substr(dot + 1, eq - dot - 1));
+    const auto& fields = spec(*role).fields;
+    const bool known = std::any_of(fields.begin(), fields.end(),
+                                   [&](const CanonicalField& f) { return f.name == field; });
+    if (!known) {
+        std::string names;
+        for (const auto& f : fields) names += (names.empty() ? "" : ", ") + std::string(f.name);
+        throw UsageError("--field '" + std::string(mapping) + "': " + role_name + " has no field '" + field + "'",
+                         role_name + " fields: " + names);
+    }
+    options.fields[*role][field] = std::string(mapping.substr(eq + 1));
+}
+
+Dataset load_dataset(const LoadOptions& options, const Progress& progress) {
+    detail::ensure_gdal();
+    Dataset data;
+    const std::string default_source = options.data.empty() ? default_data_source() : options.data;
+    std::vector<Role> roles = options.wanted.empty()
+                                  ? std::vector<Role>(all_roles.begin(), all_roles.end())
+                                  : options.wanted;
+
+    // Which layers of the default source exist, to know which roles it provides.
+    std::set<std::string> default_layers;
+    bool default_opened = false;
+    auto open_default = [&] {
+        if (default_opened) return;
+        default_opened = true;
+        GDALDatasetUniquePtr ds = detail::open_vector(default_source);
+        for (OGRLayer* l : ds->GetLayers()) default_layers.insert(lower(l->GetName()));
+    };
+
+    for (std::size_t k = 0; k < roles.size(); ++k) {
+        const Role role = roles[k];
+        RoleSource where;
+        bool explicit_source = false;
+        if (const auto it = options.roles.find(role); it != options.roles.end()) {
+            where = it->second;
+            explicit_source = !where.source.empty();
+        }
+        if (where.source.empty()) {
+            where.source = default_source;
+            if (where.layer.empty()) {
+                open_default();
+                if (default_layers.count(std::string(to_string(role))) == 0) continue;  // not provided
+            }
+        }
+        const double from = static_cast<double>(k) / static_cast<double>(roles.size());
+        const double to = static_cast<double>(k + 1) / static_cast<double>(roles.size());
+        report(progress, from, "reading " + std::string(to_string(role)));
+        load_role(role, where, explicit_source, options, data, progress, from, to);
+    }
+
+    check_duplicate_ids(data.water, [](const WaterFeature& f) -> const std::string& { return f.id; }, data.findings);
+    check_duplicate_ids(data.settlements, [](const Settlement& f) -> const std::string& { return f.id; }, data.findings);
+    check_duplicate_ids(data.incidents, [](const Incident& f) -> const std::string& { return f.id; }, data.findings);
+    if (data.countries.present()) {
+        const geo::Box reference = data.countries.origin.extent;
+        for (Role role : all_roles) {
+            if (role != Role::Countries) check_swapped(data.origin(role), reference, data.findings);
+        }
+        resolve_country_overlaps(data.countries, data.findings);
+    }
+    report(progress, 1.0, "loaded");
+
+    // Errors stop the load; with --strict, so does every other finding.
+    for (const Finding& f : options.keep_going ? std::vector<Finding>{} : data.findings.list()) {
+        if (f.severity == Severity::Error || options.strict) {
+            const std::size_t errors = options.strict ? data.findings.list().size()
+                                                      : data.findings.count(Severity::Error);
+            std::string hint = f.hint;
+            if (errors > 1) {
+                hint += std::string(hint.empty() ? "" : "; ") + std::to_string(errors - 1) +
+                        " more finding(s): run 'fergana layers' with the same options to list them";
+            }
+            if (options.strict && f.severity != Severity::Error) {
+                hint += std::string(hint.empty() ? "" : "; ") + "--strict makes every finding an error";
+            }
+            throw LayerError(f.message, f.where, hint);
+        }
+    }
+    data.findings.summarise();
+    return data;
+}
+
+}  // namespace fergana::layers

@@ -1,0 +1,55 @@
+#pragma once
+// Loading: from GDAL sources to a typed, validated, WGS84 Dataset.
+//
+// The path of a feature: open the source (layers/detail/gdal) -> pick the layer
+// for the role -> check geometry type and CRS -> per feature: convert the OGR
+// geometry (detail/ogr_convert), reproject to WGS84 lon/lat, check coordinates,
+// repair invalid polygons with GEOS make-valid, read the canonical fields ->
+// make the typed feature (features.hpp). Then checks across features and layers:
+// duplicate ids, swapped lon/lat, overlapping countries (enclaves without holes).
+
+#include "geo/progress.hpp"
+#include "layers/dataset.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fergana::layers {
+
+/// Where one role is read from: a GDAL source and a layer name in it.
+struct RoleSource {
+    std::string source;  // empty: LoadOptions::data
+    std::string layer;   // empty: the layer named after the role, or the only layer of `source`
+};
+
+struct LoadOptions {
+    /// A dataset holding layers named after the roles. Empty: the bundled data/fergana.gpkg.
+    std::string data;
+    /// Per-role source and layer (--incidents SRC, --incidents-layer NAME).
+    std::map<Role, RoleSource> roles;
+    /// Per role, canonical field -> source field (--field incidents.id=tkid).
+    std::map<Role, std::map<std::string, std::string>> fields;
+    /// CRS for layers that have none (--assume-crs EPSG:n). Empty: such a layer is an error.
+    std::string assume_crs;
+    /// Every finding is an error, repairs and warnings included (--strict).
+    bool strict = false;
+    /// The roles to load; empty: all roles found.
+    std::vector<Role> wanted;
+    /// Return the dataset with its error findings instead of throwing (`fergana layers`
+    /// lists them all). Layers that cannot be opened or used at all still throw.
+    bool keep_going = false;
+    /// Refuse a layer with more features than this (--max-features); 0: no limit.
+    std::int64_t max_features = 0;
+};
+
+/// Parses "incidents.id=tkid" into options.fields. Throws UsageError naming the problem.
+void add_field_mapping(LoadOptions& options, std::string_view mapping);
+
+/// Loads every wanted role. Throws LayerError (with file, layer, feature and field)
+/// when a role's layer cannot be used, or when any finding is an error.
+Dataset load_dataset(const LoadOptions& options, const Progress& progress = {});
+
+}  // namespace fergana::layers

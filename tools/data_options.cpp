@@ -1,0 +1,49 @@
+#include "tools/data_options.hpp"
+
+#include "geo/error.hpp"
+
+#include <charconv>
+
+namespace fergana::tools {
+
+void DataOptions::declare(OptionSet& options) {
+    options.value({"--data"}, "SRC", "GDAL source holding layers named after the roles", &m_data,
+                  "the bundled data/fergana.gpkg");
+    for (std::size_t i = 0; i < layers::all_roles.size(); ++i) {
+        const std::string role(layers::to_string(layers::all_roles[i]));
+        options.value({"--" + role}, "SRC", "read the " + role + " role from SRC", &m_role_source[i]);
+        options.value({"--" + role + "-layer"}, "NAME", "layer of the " + role + " role", &m_role_layer[i]);
+    }
+    options.list({"--field"}, "ROLE.FIELD=SRCFIELD",
+                 "map a source field onto a canonical field (e.g. incidents.id=tkid)", &m_fields);
+    options.value({"--assume-crs"}, "CRS", "CRS of layers that have none (e.g. EPSG:4326)", &m_assume_crs);
+    options.flag({"--strict"}, "treat every validation finding (repairs, warnings) as an error", &m_strict);
+    options.value({"--max-features"}, "N", "refuse a layer with more than N features", &m_max_features,
+                  "no limit");
+}
+
+layers::LoadOptions DataOptions::load_options() const {
+    layers::LoadOptions o;
+    o.data = m_data;
+    for (std::size_t i = 0; i < layers::all_roles.size(); ++i) {
+        if (!m_role_source[i].empty() || !m_role_layer[i].empty()) {
+            o.roles[layers::all_roles[i]] = layers::RoleSource{m_role_source[i], m_role_layer[i]};
+        }
+    }
+    for (const std::string& f : m_fields) {
+        layers::add_field_mapping(o, f);
+    }
+    o.assume_crs = m_assume_crs;
+    o.strict = m_strict;
+    if (!m_max_features.empty()) {
+        std::int64_t n = 0;
+        const auto r = std::from_chars(m_max_features.data(), m_max_features.data() + m_max_features.size(), n);
+        if (r.ec != std::errc() || r.ptr != m_max_features.data() + m_max_features.size() || n <= 0) {
+            throw UsageError("--max-features '" + m_max_features + "' is not a positive whole number");
+        }
+        o.max_features = n;
+    }
+    return o;
+}
+
+}  // namespace fergana::tools
