@@ -66,6 +66,7 @@ struct FieldBinding {
 /// the canonical fields as text (nullopt when NULL or absent).
 struct RawFeature {
     std::string fid;
+    std::string label;  // how messages name the feature: its id, ISO3 or name, else the FID
     geo::Geometry geometry;
     std::vector<std::optional<std::string>> values;  // in RoleSpec::fields order
     Attributes attributes;
@@ -370,55 +371,6 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
         }
         RawFeature raw;
         raw.fid = std::to_string(feature->GetFID());
-        OGRGeometry* ogr = feature->GetGeometryRef();
-        if (ogr == nullptr || ogr->IsEmpty()) {
-            ++m_origin.skipped;
-            if (!m_coordinate_columns.empty()) {
-                add(Severity::Error, "missing_coordinates", raw.fid,
-                    "missing or non-numeric coordinates (columns " + m_coordinate_columns + ")",
-                    "every row needs numeric longitude and latitude", m_coordinate_columns);
-            } else {
-                add(Severity::Warning, ogr == nullptr ? "null_geometry" : "empty_geometry", raw.fid,
-                    ogr == nullptr ? "NULL geometry: feature skipped" : "empty geometry: feature skipped");
-            }
-            continue;
-        }
-        if (m_transform) {
-            CPLErrorReset();
-            if (ogr->transform(m_transform.get()) != OGRERR_NONE) {
-                add(Severity::Error, "reprojection_failed", raw.fid,
-                    "cannot reproject to WGS84: " + detail::last_gdal_error("coordinates outside the CRS's area"),
-                    "is the layer's CRS right?");
-                continue;
-            }
-        }
-        detail::ConversionNotes notes;
-        raw.geometry = detail::from_ogr(*ogr, notes);
-        layer_notes.dropped_z_or_m |= notes.dropped_z_or_m;
-        layer_notes.linearised |= notes.linearised;
-        if (notes.closed_rings > 0) {
-            add(Severity::Repair, "unclosed_ring", raw.fid,
-                std::to_string(notes.closed_rings) + " unclosed ring(s) closed by repeating the first vertex");
-        }
-        if (notes.dropped_rings > 0) {
-            add(Severity::Repair, "degenerate_ring", raw.fid,
-                std::to_string(notes.dropped_rings) + " ring(s) with fewer than 4 vertices dropped");
-        }
-        if (raw.geometry.empty()) {
-            ++m_origin.skipped;
-            add(Severity::Warning, "empty_geometry", raw.fid, "nothing usable left of the geometry: feature skipped");
-            continue;
-        }
-        if (!check_coordinates(raw.geometry, raw.fid) || !accept(raw.geometry, raw.fid)) {
-            ++m_origin.skipped;
-            continue;
-        }
-        repair(raw.geometry, raw.fid);
-        if (raw.geometry.empty()) {
-            ++m_origin.skipped;
-            add(Severity::Warning, "empty_geometry", raw.fid, "geometry collapsed when repaired: feature skipped");
-            continue;
-        }
         raw.values.reserve(m_bindings.size());
         for (std::size_t i = 0; i < m_bindings.size(); ++i) {
             const FieldBinding& b = m_bindings[i];
@@ -436,6 +388,64 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
             } else {
                 raw.values.emplace_back(feature->GetFieldAsString(b.index));
             }
+        }
+        raw.label = raw.fid;
+        for (std::size_t i = 0; i < m_bindings.size(); ++i) {
+            const std::string_view name = m_spec.fields[i].name;
+            if ((name == "id" || name == "iso3" || name == "name") && raw.values[i] &&
+                !trim(*raw.values[i]).empty()) {
+                raw.label = std::string(trim(*raw.values[i]));
+                break;
+            }
+        }
+        OGRGeometry* ogr = feature->GetGeometryRef();
+        if (ogr == nullptr || ogr->IsEmpty()) {
+            ++m_origin.skipped;
+            if (!m_coordinate_columns.empty()) {
+                add(Severity::Error, "missing_coordinates", raw.label,
+                    "missing or non-numeric coordinates (columns " + m_coordinate_columns + ")",
+                    "every row needs numeric longitude and latitude", m_coordinate_columns);
+            } else {
+                add(Severity::Warning, ogr == nullptr ? "null_geometry" : "empty_geometry", raw.label,
+                    ogr == nullptr ? "NULL geometry: feature skipped" : "empty geometry: feature skipped");
+            }
+            continue;
+        }
+        if (m_transform) {
+            CPLErrorReset();
+            if (ogr->transform(m_transform.get()) != OGRERR_NONE) {
+                add(Severity::Error, "reprojection_failed", raw.label,
+                    "cannot reproject to WGS84: " + detail::last_gdal_error("coordinates outside the CRS's area"),
+                    "is the layer's CRS right?");
+                continue;
+            }
+        }
+        detail::ConversionNotes notes;
+        raw.geometry = detail::from_ogr(*ogr, notes);
+        layer_notes.dropped_z_or_m |= notes.dropped_z_or_m;
+        layer_notes.linearised |= notes.linearised;
+        if (notes.closed_rings > 0) {
+            add(Severity::Repair, "unclosed_ring", raw.label,
+                std::to_string(notes.closed_rings) + " unclosed ring(s) closed by repeating the first vertex");
+        }
+        if (notes.dropped_rings > 0) {
+            add(Severity::Repair, "degenerate_ring", raw.label,
+                std::to_string(notes.dropped_rings) + " ring(s) with fewer than 4 vertices dropped");
+        }
+        if (raw.geometry.empty()) {
+            ++m_origin.skipped;
+            add(Severity::Warning, "empty_geometry", raw.label, "nothing usable left of the geometry: feature skipped");
+            continue;
+        }
+        if (!check_coordinates(raw.geometry, raw.label) || !accept(raw.geometry, raw.label)) {
+            ++m_origin.skipped;
+            continue;
+        }
+        repair(raw.geometry, raw.label);
+        if (raw.geometry.empty()) {
+            ++m_origin.skipped;
+            add(Severity::Warning, "empty_geometry", raw.label, "geometry collapsed when repaired: feature skipped");
+            continue;
         }
         for (int index : m_attribute_fields) {
             if (feature->IsFieldSetAndNotNull(index)) {
@@ -512,7 +522,7 @@ public:
 
     /// The id that messages name: the canonical id, else the FID.
     static std::string display_id(const std::string& id, const RawFeature& raw) {
-        return id.empty() ? raw.fid : id;
+        return id.empty() ? raw.label : id;
     }
 
     void error(const RawFeature& raw, const std::string& id, const char* code, const std::string& field,

@@ -1,0 +1,219 @@
+// The loader on small fixtures (tests/data/layers/), one finding type at a time.
+#include "geo/geos.hpp"
+#include "layers/load.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace fergana::layers {
+
+namespace {
+
+const std::string fixtures = std::string(FERGANA_TEST_DATA) + "/layers/";
+
+LoadOptions only(Role role, const std::string& file) {
+    LoadOptions o;
+    o.data = fixtures + file;
+    o.roles[role].source = fixtures + file;
+    o.wanted = {role};
+    return o;
+}
+
+const Finding* find(const Dataset& d, const std::string& code) {
+    for (const Finding& f : d.findings.list()) {
+        if (f.code == code) return &f;
+    }
+    return nullptr;
+}
+
+std::string error_of(const LoadOptions& o) {
+    try {
+        (void)load_dataset(o);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST(Load, OverlappingCountriesAreResolvedBySubtractingTheEnclave) {
+    const Dataset d = load_dataset(only(Role::Countries, "countries_overlap.geojson"));
+    ASSERT_EQ(d.countries.features.size(), 2U);
+    const Finding* f = find(d, "overlap_resolved");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->severity, Severity::Repair);
+    EXPECT_EQ(f->where.feature, "KGZ");
+    // Planimeter (GeographicLib) on the 0.2° square at 40.4-40.6N: 376518635 m².
+    EXPECT_NE(f->message.find("a part of UZB (376.52 km²)"), std::string::npos) << f->message;
+
+    geo::GeosContext ctx;
+    auto covers = [&](const Country& c, geo::LonLat p) {
+        const geo::GeosGeom g = ctx.from_geometry(c.geometry);
+        const geo::GeosPrepared prepared = ctx.prepare(*g);
+        return ctx.prepared_covers(*prepared, p);
+    };
+    const Country& kgz = d.countries.features[0];
+    const Country& uzb = d.countries.features[1];
+    ASSERT_EQ(kgz.iso3, "KGZ");
+    // A point in the enclave lies in the owner only.
+    EXPECT_FALSE(covers(kgz, {70.5, 40.5}));
+    EXPECT_TRUE(covers(uzb, {70.5, 40.5}));
+    EXPECT_TRUE(covers(kgz, {70.2, 40.2}));
+    ASSERT_EQ(kgz.geometry.polygons().size(), 1U);
+    EXPECT_EQ(kgz.geometry.polygons()[0].rings.size(), 2U);  // a hole now
+}
+
+TEST(Load, BadDatesAreErrorsNamingFeatureAndField) {
+    LoadOptions o = only(Role::Incidents, "incidents_bad_values.geojson");
+    const std::string what = error_of(o);
+    EXPECT_NE(what.find("incidents_bad_values.geojson"), std::string::npos) << what;
+    EXPECT_NE(what.find("layer 'incidents', feature 'bad-month', field 'date'"), std::string::npos) << what;
+    EXPECT_NE(what.find("'2022-13-45' is not a date"), std::string::npos) << what;
+
+    o.keep_going = true;
+    const Dataset d = load_dataset(o);
+    EXPECT_EQ(d.findings.count(Severity::Error), 3U);  // two dates, one negative count
+    EXPECT_EQ(d.findings.count("bad_date"), 2U);
+    EXPECT_EQ(d.findings.count("negative_value"), 1U);
+    EXPECT_EQ(d.findings.count("null_geometry"), 1U);
+    EXPECT_EQ(d.incidents.origin.skipped, 1);
+    ASSERT_EQ(d.incidents.features.size(), 4U);
+    const Incident& ok = d.incidents.features[0];
+    EXPECT_EQ(ok.id, "ok");
+    EXPECT_EQ(ok.type, "shelling");  // types are lower-cased
+    EXPECT_EQ(ok.date->to_string(), "2022-09-14/2022-09-16");
+    EXPECT_EQ(ok.fatalities, 2);
+    EXPECT_FALSE(ok.injured.has_value());
+}
+
+TEST(Load, CsvLonLatColumnsAreDetectedAsWgs84) {
+    LoadOptions o = only(Role::Settlements, "settlements.csv");
+    const Dataset d = load_dataset(o);
+    ASSERT_EQ(d.settlements.features.size(), 4U);
+    EXPECT_EQ(d.settlements.origin.crs, "EPSG:4326 (CSV lon/lat columns)");
+    const Settlement& vorukh = d.settlements.features[0];
+    EXPECT_EQ(vorukh.name, "Vorukh");
+    EXPECT_DOUBLE_EQ(vorukh.position.lon, 70.575);
+    EXPECT_DOUBLE_EQ(vorukh.position.lat, 39.852);
+    EXPECT_EQ(vorukh.population, 23000);
+    EXPECT_TRUE(vorukh.attributes.empty());  // lon/lat are coordinates, not attributes
+    // Negative population: a warning, taken as unknown. Duplicate id: a warning.
+    EXPECT_FALSE(d.settlements.features[1].population.has_value());
+    EXPECT_EQ(d.findings.count("negative_population"), 1U);
+    const Finding* dup = find(d, "duplicate_id");
+    ASSERT_NE(dup, nullptr);
+    EXPECT_EQ(dup->where.feature, "2");
+    // --strict makes the warnings errors.
+    o.strict = true;
+    EXPECT_NE(error_of(o).find("negative population -5"), std::string::npos) << error_of(o);
+}
+
+TEST(Load, CsvWithMissingOrTextCoordinatesNamesTheRowAndColumns) {
+    const std::string what = error_of(only(Role::Settlements, "settlements_bad_coordinates.csv"));
+    EXPECT_NE(what.find("feature '2', field 'lon/lat'"), std::string::npos) << what;
+    EXPECT_NE(what.find("missing or non-numeric coordinates"), std::string::npos) << what;
+}
+
+TEST(Load, CsvWithXyColumnsNeedsACrs) {
+    LoadOptions o = only(Role::Incidents, "incidents_xy.csv");
+    const std::string what = error_of(o);
+    EXPECT_NE(what.find("CSV coordinates have no CRS"), std::string::npos) << what;
+    o.assume_crs = "EPSG:32642";
+    const Dataset d = load_dataset(o);
+    ASSERT_EQ(d.incidents.features.size(), 1U);
+    // cs2cs: 40N 71E is (670725.4943, 4429672.9731) in UTM 42N.
+    EXPECT_NEAR(d.incidents.features[0].position.lon, 71.0, 1e-8);
+    EXPECT_NEAR(d.incidents.features[0].position.lat, 40.0, 1e-8);
+    EXPECT_EQ(d.findings.count("assumed_crs"), 1U);
+}
+
+TEST(Load, CsvWktColumn) {
+    LoadOptions o = only(Role::Incidents, "incidents_wkt.csv");
+    o.assume_crs = "EPSG:4326";
+    const Dataset d = load_dataset(o);
+    ASSERT_EQ(d.incidents.features.size(), 1U);
+    EXPECT_DOUBLE_EQ(d.incidents.features[0].position.lon, 70.25);
+    EXPECT_DOUBLE_EQ(d.incidents.features[0].position.lat, 40.75);
+}
+
+TEST(Load, ProjectedInputIsReprojectedToWgs84) {
+    const Dataset d = load_dataset(only(Role::Incidents, "incidents_utm42n.geojson"));
+    ASSERT_EQ(d.incidents.features.size(), 1U);
+    EXPECT_EQ(d.incidents.origin.crs, "EPSG:32642");
+    EXPECT_NEAR(d.incidents.features[0].position.lon, 71.0, 1e-8);
+    EXPECT_NEAR(d.incidents.features[0].position.lat, 40.0, 1e-8);
+}
+
+TEST(Load, FieldMappingRenamesSourceFields) {
+    LoadOptions o = only(Role::Settlements, "settlements.csv");
+    add_field_mapping(o, "settlements.id=name");
+    add_field_mapping(o, "settlements.name=country");
+    const Dataset d = load_dataset(o);
+    EXPECT_EQ(d.settlements.features[0].id, "Vorukh");
+    EXPECT_EQ(d.settlements.features[0].name, "TJK");
+    // The unmapped id column is kept as an attribute.
+    EXPECT_EQ(d.settlements.features[0].attributes,
+              (Attributes{{"id", "1"}}));
+
+    LoadOptions missing = only(Role::Settlements, "settlements.csv");
+    add_field_mapping(missing, "settlements.id=tkid");
+    EXPECT_NE(error_of(missing).find("the layer has no field 'tkid'"), std::string::npos);
+    EXPECT_THROW(add_field_mapping(missing, "incidents.nope=x"), UsageError);
+    EXPECT_THROW(add_field_mapping(missing, "rivers.id=x"), UsageError);
+    EXPECT_THROW(add_field_mapping(missing, "incidents.id"), UsageError);
+}
+
+TEST(Load, PolygonLayerGivenAsIncidentsIsAnError) {
+    const std::string what = error_of(only(Role::Incidents, "polygons.geojson"));
+    EXPECT_NE(what.find("wrong geometry type: the layer holds Polygon, the incidents role takes points"),
+              std::string::npos)
+        << what;
+}
+
+TEST(Load, InvalidAndUnclosedPolygonsAreRepairedAndReported) {
+    const Dataset d = load_dataset(only(Role::Enclaves, "enclaves_invalid.geojson"));
+    ASSERT_EQ(d.enclaves.features.size(), 2U);
+    const Finding* invalid = find(d, "invalid_geometry");
+    ASSERT_NE(invalid, nullptr);
+    EXPECT_EQ(invalid->where.feature, "Bow tie");
+    EXPECT_NE(invalid->message.find("Self-intersection"), std::string::npos) << invalid->message;
+    EXPECT_EQ(d.enclaves.features[0].geometry.polygons().size(), 2U);  // two triangles
+    EXPECT_EQ(d.findings.count("unclosed_ring"), 1U);
+    const auto& ring = d.enclaves.features[1].geometry.polygons()[0].rings[0];
+    EXPECT_EQ(ring.front(), ring.back());
+}
+
+TEST(Load, OutOfRangeCoordinatesAreErrors) {
+    const std::string what = error_of(only(Role::Incidents, "incidents_out_of_range.csv"));
+    EXPECT_NE(what.find("coordinates outside longitude -180..180 / latitude -90..90"), std::string::npos)
+        << what;
+}
+
+TEST(Load, SwappedLonLatIsDetectedAgainstTheCountries) {
+    LoadOptions o;
+    o.data = fixtures + "countries_overlap.geojson";
+    o.roles[Role::Countries].source = fixtures + "countries_overlap.geojson";
+    o.roles[Role::Incidents].source = fixtures + "incidents_swapped.csv";
+    o.wanted = {Role::Countries, Role::Incidents};
+    const std::string what = error_of(o);
+    EXPECT_NE(what.find("would with longitude and latitude swapped"), std::string::npos) << what;
+}
+
+TEST(Load, MissingRoleLayerInAMultiLayerSourceAsksForALayerName) {
+    LoadOptions o;
+    o.data = fixtures + "countries_overlap.geojson";
+    o.roles[Role::Incidents].source = fixtures + "countries_overlap.geojson";
+    o.roles[Role::Incidents].layer = "nope";
+    o.wanted = {Role::Incidents};
+    EXPECT_NE(error_of(o).find("no layer 'nope' for role incidents"), std::string::npos);
+}
+
+TEST(Load, MaxFeaturesGuard) {
+    LoadOptions o = only(Role::Settlements, "settlements.csv");
+    o.max_features = 3;
+    EXPECT_NE(error_of(o).find("layer has 4 features, more than --max-features 3"), std::string::npos);
+}
+
+}  // namespace fergana::layers
