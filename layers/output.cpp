@@ -1,0 +1,602 @@
+#include "layers/output.hpp"
+
+#include "geo/error.hpp"
+#include "layers/detail/gdal.hpp"
+#include "layers/detail/ogr_convert.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace fergana::layers {
+
+namespace fs = std::filesystem;
+
+void OutputTable::add(geo::Geometry geometry, std::vector<Value> values) {
+    values.resize(m_fields.size());
+    m_features.push_back(OutputFeature{std::move(geometry), std::move(values)});
+}
+
+namespace {
+
+std::string extension_of(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+// ---------------------------------------------------------------------------
+// Atomic files: a temporary sibling renamed over the target at the end.
+
+class AtomicTarget {
+public:
+    AtomicTarget(std::string path, bool overwrite) : m_path(std::move(path)) {
+        if (is_special_file(m_path)) {
+            m_write_path = m_path == "-" ? "/dev/stdout" : m_path;
+            return;
+        }
+        check_output_path(m_path, {}, overwrite);
+        const fs::path p(m_path);
+        const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+        m_temporary = (dir / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()) +
+                              p.extension().string()))
+                          .string();
+        std::error_code ec;
+        fs::remove(m_temporary, ec);
+        m_write_path = m_temporary;
+    }
+    AtomicTarget(const AtomicTarget&) = delete;
+    AtomicTarget& operator=(const AtomicTarget&) = delete;
+    ~AtomicTarget() {
+        if (!m_temporary.empty() && !m_committed) {
+            std::error_code ec;
+            fs::remove(m_temporary, ec);
+        }
+    }
+
+    [[nodiscard]] const std::string& write_path() const noexcept { return m_write_path; }
+    [[nodiscard]] bool special() const noexcept { return m_temporary.empty(); }
+    [[nodiscard]] bool is_stdout() const noexcept { return m_path == "-"; }
+
+    void commit() {
+        if (m_temporary.empty()) return;
+        if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+            throw LayerError(std::string("cannot rename the finished output into place: ") +
+                                 std::strerror(errno),
+                             Location{m_path, {}, {}, {}});
+        }
+        m_committed = true;
+    }
+
+private:
+    std::string m_path;
+    std::string m_temporary;  // empty: written directly
+    std::string m_write_path;
+    bool m_committed = false;
+};
+
+void write_bytes(const AtomicTarget& target, const std::string& display_path, const std::string& text) {
+    if (target.is_stdout()) {
+        std::fflush(stdout);
+        const std::size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
+        if (written != text.size() || std::fflush(stdout) != 0) {
+            throw LayerError(std::string("cannot write to standard output: ") + std::strerror(errno),
+                             Location{"-", {}, {}, {}});
+        }
+        return;
+    }
+    std::FILE* f = std::fopen(target.write_path().c_str(), target.special() ? "w" : "wx");
+    if (f == nullptr) {
+        throw LayerError(std::string("cannot open for writing: ") + std::strerror(errno),
+                         Location{display_path, {}, {}, {}});
+    }
+    const std::size_t written = std::fwrite(text.data(), 1, text.size(), f);
+    const bool flush_failed = std::fflush(f) != 0;
+    const int saved = errno;
+    const bool close_failed = std::fclose(f) != 0;
+    if (written != text.size() || flush_failed || close_failed) {
+        throw LayerError(std::string("cannot write: ") + std::strerror(saved ? saved : errno),
+                         Location{display_path, {}, {}, {}}, "is the disk full?");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Text formatting.
+
+void append_number(std::string& out, double value, int decimals) {
+    char buffer[64];
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+    std::string_view text(buffer, static_cast<std::size_t>(r.ptr - buffer));
+    if (text.find('.') != std::string_view::npos) {
+        while (text.back() == '0') text.remove_suffix(1);
+        if (text.back() == '.') text.remove_suffix(1);
+    }
+    if (text == "-0") text = "0";
+    out += text;
+}
+
+/// JSON string escaping; invalid UTF-8 bytes become U+FFFD so the output is always valid JSON.
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                default:
+                    if (c < 0x20) {
+                        char buffer[8];
+                        std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+                        out += buffer;
+                    } else {
+                        out += static_cast<char>(c);
+                    }
+            }
+            ++i;
+            continue;
+        }
+        std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+        bool ok = n > 0 && i + n <= s.size();
+        for (std::size_t k = 1; ok && k < n; ++k) {
+            ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        }
+        if (ok) {
+            out.append(s.substr(i, n));
+            i += n;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    out += '"';
+}
+
+double signed_area(const geo::Path& ring) {
+    double a = 0.0;
+    for (std::size_t i = 1; i < ring.size(); ++i) {
+        a += (ring[i - 1].lon * ring[i].lat) - (ring[i].lon * ring[i - 1].lat);
+    }
+    return a / 2.0;
+}
+
+void append_position(std::string& out, const geo::LonLat& p, int precision) {
+    out += '[';
+    append_number(out, p.lon, precision);
+    out += ',';
+    append_number(out, p.lat, precision);
+    out += ']';
+}
+
+void append_path(std::string& out, const geo::Path& path, int precision, bool reverse) {
+    out += '[';
+    for (std::size_t k = 0; k < path.size(); ++k) {
+        if (k) out += ',';
+        append_position(out, reverse ? path[path.size() - 1 - k] : path[k], precision);
+    }
+    out += ']';
+}
+
+void append_polygon(std::string& out, const geo::Polygon& poly, int precision) {
+    // RFC 7946 §3.1.6: exterior rings counter-clockwise, holes clockwise.
+    out += '[';
+    for (std::size_t r = 0; r < poly.rings.size(); ++r) {
+        if (r) out += ',';
+        const double area = signed_area(poly.rings[r]);
+        const bool reverse = r == 0 ? area < 0 : area > 0;
+        append_path(out, poly.rings[r], precision, reverse);
+    }
+    out += ']';
+}
+
+void append_geometry(std::string& out, const geo::Geometry& g, int precision) {
+    using geo::GeometryType;
+    if (g.empty()) {
+        out += "null";
+        return;
+    }
+    const auto& pts = g.points();
+    const auto& lines = g.lines();
+    const auto& polys = g.polygons();
+    const int kinds = (pts.empty() ? 0 : 1) + (lines.empty() ? 0 : 1) + (polys.empty() ? 0 : 1);
+    if (kinds > 1) {
+        out += R"({"type":"GeometryCollection","geometries":[)";
+        bool first = true;
+        auto part = [&](const geo::Geometry& sub) {
+            if (!first) out += ',';
+            first = false;
+            append_geometry(out, sub, precision);
+        };
+        if (!pts.empty()) part(geo::Geometry::multi_point(pts));
+        if (!lines.empty()) part(geo::Geometry::multi_line(lines));
+        if (!polys.empty()) part(geo::Geometry::multi_polygon(polys));
+        out += "]}";
+        return;
+    }
+    if (!pts.empty()) {
+        if (pts.size() == 1 && g.type() != GeometryType::MultiPoint) {
+            out += R"({"type":"Point","coordinates":)";
+            append_position(out, pts[0], precision);
+        } else {
+            out += R"({"type":"MultiPoint","coordinates":)";
+            append_path(out, pts, precision, false);
+        }
+    } else if (!lines.empty()) {
+        if (lines.size() == 1 && g.type() != GeometryType::MultiLineString) {
+            out += R"({"type":"LineString","coordinates":)";
+            append_path(out, lines[0], precision, false);
+        } else {
+            out += R"({"type":"MultiLineString","coordinates":[)";
+            for (std::size_t k = 0; k < lines.size(); ++k) {
+                if (k) out += ',';
+                append_path(out, lines[k], precision, false);
+            }
+            out += ']';
+        }
+    } else {
+        if (polys.size() == 1 && g.type() != GeometryType::MultiPolygon) {
+            out += R"({"type":"Polygon","coordinates":)";
+            append_polygon(out, polys[0], precision);
+        } else {
+            out += R"({"type":"MultiPolygon","coordinates":[)";
+            for (std::size_t k = 0; k < polys.size(); ++k) {
+                if (k) out += ',';
+                append_polygon(out, polys[k], precision);
+            }
+            out += ']';
+        }
+    }
+    out += '}';
+}
+
+void append_value(std::string& out, const Value& v, const OutputField& field) {
+    if (std::holds_alternative<std::monostate>(v)) {
+        out += "null";
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+        append_json_string(out, *s);
+    } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        out += std::to_string(*i);
+    } else if (const auto* d = std::get_if<double>(&v)) {
+        if (std::isfinite(*d)) {
+            append_number(out, *d, field.decimals);
+        } else {
+            out += "null";
+        }
+    } else if (const auto* b = std::get_if<bool>(&v)) {
+        out += *b ? "true" : "false";
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CSV.
+
+void append_wkt_path(std::string& out, const geo::Path& path, int precision) {
+    out += '(';
+    for (std::size_t k = 0; k < path.size(); ++k) {
+        if (k) out += ", ";
+        append_number(out, path[k].lon, precision);
+        out += ' ';
+        append_number(out, path[k].lat, precision);
+    }
+    out += ')';
+}
+
+std::string to_wkt(const geo::Geometry& g, int precision) {
+    std::string out;
+    auto polygon = [&](const geo::Polygon& p) {
+        out += '(';
+        for (std::size_t r = 0; r < p.rings.size(); ++r) {
+            if (r) out += ", ";
+            append_wkt_path(out, p.rings[r], precision);
+        }
+        out += ')';
+    };
+    const int kinds = (g.has_points() ? 1 : 0) + (g.has_lines() ? 1 : 0) + (g.has_polygons() ? 1 : 0);
+    if (kinds == 0) return "GEOMETRYCOLLECTION EMPTY";
+    if (kinds > 1) {
+        out = "GEOMETRYCOLLECTION (";
+        bool first = true;
+        auto part = [&](const geo::Geometry& sub) {
+            if (!first) out += ", ";
+            first = false;
+            out += to_wkt(sub, precision);
+        };
+        if (g.has_points()) part(geo::Geometry::multi_point(g.points()));
+        if (g.has_lines()) part(geo::Geometry::multi_line(g.lines()));
+        if (g.has_polygons()) part(geo::Geometry::multi_polygon(g.polygons()));
+        return out + ")";
+    }
+    if (g.has_points()) {
+        if (g.points().size() == 1) {
+            out = "POINT ";
+            append_wkt_path(out, g.points(), precision);
+        } else {
+            out = "MULTIPOINT ";
+            append_wkt_path(out, g.points(), precision);
+        }
+    } else if (g.has_lines()) {
+        if (g.lines().size() == 1) {
+            out = "LINESTRING ";
+            append_wkt_path(out, g.lines()[0], precision);
+        } else {
+            out = "MULTILINESTRING (";
+            for (std::size_t k = 0; k < g.lines().size(); ++k) {
+                if (k) out += ", ";
+                append_wkt_path(out, g.lines()[k], precision);
+            }
+            out += ')';
+        }
+    } else if (g.polygons().size() == 1) {
+        out = "POLYGON ";
+        polygon(g.polygons()[0]);
+    } else {
+        out = "MULTIPOLYGON (";
+        for (std::size_t k = 0; k < g.polygons().size(); ++k) {
+            if (k) out += ", ";
+            polygon(g.polygons()[k]);
+        }
+        out += ')';
+    }
+    return out;
+}
+
+void append_csv_cell(std::string& out, std::string_view s) {
+    if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+        out += s;
+        return;
+    }
+    out += '"';
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+std::string to_csv(const OutputTable& table, int precision) {
+    const bool points = std::all_of(table.features().begin(), table.features().end(), [](const OutputFeature& f) {
+        return f.geometry.points().size() == 1 && !f.geometry.has_lines() && !f.geometry.has_polygons();
+    });
+    std::string out;
+    out += points ? "lon,lat" : "wkt";
+    for (const OutputField& f : table.fields()) {
+        out += ',';
+        append_csv_cell(out, f.name);
+    }
+    out += '\n';
+    for (const OutputFeature& feature : table.features()) {
+        if (points) {
+            append_number(out, feature.geometry.points()[0].lon, precision);
+            out += ',';
+            append_number(out, feature.geometry.points()[0].lat, precision);
+        } else {
+            append_csv_cell(out, to_wkt(feature.geometry, precision));
+        }
+        for (std::size_t k = 0; k < table.fields().size(); ++k) {
+            out += ',';
+            const Value& v = feature.values[k];
+            if (const auto* s = std::get_if<std::string>(&v)) {
+                append_csv_cell(out, *s);
+            } else if (!std::holds_alternative<std::monostate>(v)) {
+                std::string cell;
+                append_value(cell, v, table.fields()[k]);
+                if (cell != "null") out += cell;
+            }
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// GeoPackage and FlatGeobuf through GDAL.
+
+OGRwkbGeometryType layer_type(const OutputTable& table) {
+    bool points = false, lines = false, polygons = false;
+    for (const OutputFeature& f : table.features()) {
+        points |= f.geometry.has_points();
+        lines |= f.geometry.has_lines();
+        polygons |= f.geometry.has_polygons();
+    }
+    const int kinds = (points ? 1 : 0) + (lines ? 1 : 0) + (polygons ? 1 : 0);
+    if (kinds != 1) return wkbUnknown;
+    if (points) {
+        const bool multi = std::any_of(table.features().begin(), table.features().end(),
+                                       [](const OutputFeature& f) { return f.geometry.points().size() > 1; });
+        return multi ? wkbMultiPoint : wkbPoint;
+    }
+    return lines ? wkbMultiLineString : wkbMultiPolygon;
+}
+
+void write_with_gdal(const OutputTable& table, const std::string& path, const std::string& driver_name,
+                     const AtomicTarget& target) {
+    detail::ensure_gdal();
+    const Location where{path, table.name(), {}, {}};
+    if (target.special()) {
+        throw LayerError(driver_name + " needs a regular file, not a device or pipe", where,
+                         "write .geojson or .csv to stdout or a pipe");
+    }
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name.c_str());
+    if (driver == nullptr) {
+        throw LayerError("GDAL has no " + driver_name + " driver", where);
+    }
+    // Fixed timestamps inside the GeoPackage keep outputs byte-identical run to run;
+    // the real time is in the provenance file.
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+    CPLErrorReset();
+    GDALDatasetUniquePtr ds(driver->Create(target.write_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) {
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
+        throw LayerError("cannot create: " + detail::last_gdal_error(), where);
+    }
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const char* layer_options_gpkg[] = {"SPATIAL_INDEX=YES", nullptr};
+    const char* layer_options_fgb[] = {"SPATIAL_INDEX=YES", nullptr};
+    OGRLayer* layer = ds->CreateLayer(table.name().c_str(), &wgs84, layer_type(table),
+                                      const_cast<char**>(driver_name == "GPKG" ? layer_options_gpkg
+                                                                               : layer_options_fgb));
+    if (layer == nullptr) {
+        throw LayerError("cannot create the layer: " + detail::last_gdal_error(), where);
+    }
+    for (const OutputField& f : table.fields()) {
+        OGRFieldDefn defn(f.name.c_str(), OFTString);
+        switch (f.kind) {
+            case FieldKind::Text: defn.SetType(OFTString); break;
+            case FieldKind::Integer: defn.SetType(OFTInteger64); break;
+            case FieldKind::Real: defn.SetType(OFTReal); break;
+            case FieldKind::Boolean:
+                defn.SetType(OFTInteger);
+                defn.SetSubType(OFSTBoolean);
+                break;
+        }
+        if (layer->CreateField(&defn) != OGRERR_NONE) {
+            throw LayerError("cannot create field: " + detail::last_gdal_error(), Location{path, table.name(), {}, f.name});
+        }
+    }
+    const bool transactions = ds->StartTransaction() == OGRERR_NONE;
+    for (const OutputFeature& feature : table.features()) {
+        OGRFeatureUniquePtr ogr(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+        if (!feature.geometry.empty()) {
+            std::unique_ptr<OGRGeometry> g = detail::to_ogr(feature.geometry);
+            g->assignSpatialReference(&wgs84);
+            if (layer->GetGeomType() == wkbMultiPolygon || layer->GetGeomType() == wkbMultiLineString) {
+                g.reset(OGRGeometryFactory::forceTo(g.release(), layer->GetGeomType()));
+            }
+            ogr->SetGeometryDirectly(g.release());
+        }
+        for (std::size_t k = 0; k < table.fields().size(); ++k) {
+            const int i = static_cast<int>(k);
+            const Value& v = feature.values[k];
+            if (std::holds_alternative<std::monostate>(v)) {
+                ogr->SetFieldNull(i);
+            } else if (const auto* s = std::get_if<std::string>(&v)) {
+                ogr->SetField(i, s->c_str());
+            } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+                ogr->SetField(i, static_cast<GIntBig>(*n));
+            } else if (const auto* d = std::get_if<double>(&v)) {
+                if (std::isfinite(*d)) ogr->SetField(i, *d); else ogr->SetFieldNull(i);
+            } else if (const auto* b = std::get_if<bool>(&v)) {
+                ogr->SetField(i, *b ? 1 : 0);
+            }
+        }
+        if (layer->CreateFeature(ogr.get()) != OGRERR_NONE) {
+            throw LayerError("cannot write a feature: " + detail::last_gdal_error(), where, "is the disk full?");
+        }
+    }
+    if (transactions && ds->CommitTransaction() != OGRERR_NONE) {
+        throw LayerError("cannot commit: " + detail::last_gdal_error(), where, "is the disk full?");
+    }
+    CPLErrorReset();
+    ds->FlushCache(true);
+    GDALClose(GDALDataset::ToHandle(ds.release()));
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
+    if (CPLGetLastErrorType() == CE_Failure) {
+        throw LayerError("cannot finish writing: " + detail::last_gdal_error(), where, "is the disk full?");
+    }
+}
+
+}  // namespace
+
+bool is_special_file(const std::string& path) {
+    if (path == "-") return true;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return false;
+    return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+OutputFormat format_for(const std::string& path) {
+    const std::string ext = extension_of(path);
+    if (ext == ".csv") return OutputFormat::CSV;
+    if (path == "-" || is_special_file(path)) return OutputFormat::GeoJSON;
+    if (ext == ".geojson" || ext == ".json") return OutputFormat::GeoJSON;
+    if (ext == ".gpkg") return OutputFormat::GPKG;
+    if (ext == ".fgb") return OutputFormat::FlatGeobuf;
+    if (ext == ".shp") {
+        throw UsageError("Shapefile output is refused: it truncates field names to 10 characters "
+                         "(border_distance_m and disputed_distance_m would collide) and loses NULLs",
+                         "write .gpkg, .fgb, .geojson or .csv");
+    }
+    throw UsageError("cannot tell the output format of '" + path + "' from its extension",
+                     "use .geojson, .csv, .gpkg or .fgb, or '-' for GeoJSON on stdout");
+}
+
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs, bool overwrite) {
+    if (is_special_file(path)) return;
+    const Location where{path, {}, {}, {}};
+    std::error_code ec;
+    for (const std::string& input : inputs) {
+        if (!input.empty() && fs::exists(input, ec) && fs::exists(path, ec) && fs::equivalent(input, path, ec)) {
+            throw UsageError("output '" + path + "' is one of the inputs: refusing to overwrite it",
+                             "write the output somewhere else");
+        }
+    }
+    const fs::path p(path);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec)) {
+        throw LayerError("the output directory '" + dir.string() + "' does not exist", where,
+                         "create it first (mkdir -p " + dir.string() + ")");
+    }
+    if (fs::is_directory(p, ec)) {
+        throw LayerError("the output is a directory", where, "name a file inside it");
+    }
+    if (fs::exists(p, ec) && !overwrite) {
+        throw LayerError("the output exists", where, "give --overwrite to replace it");
+    }
+}
+
+std::string to_geojson(const OutputTable& table, int precision) {
+    std::string out;
+    out.reserve(256 + table.features().size() * 256);
+    out += R"({"type":"FeatureCollection","name":)";
+    append_json_string(out, table.name());
+    out += ",\"features\":[";
+    for (std::size_t n = 0; n < table.features().size(); ++n) {
+        const OutputFeature& f = table.features()[n];
+        out += n ? ",\n" : "\n";
+        out += R"({"type":"Feature","properties":{)";
+        for (std::size_t k = 0; k < table.fields().size(); ++k) {
+            if (k) out += ',';
+            append_json_string(out, table.fields()[k].name);
+            out += ':';
+            append_value(out, f.values[k], table.fields()[k]);
+        }
+        out += R"(},"geometry":)";
+        append_geometry(out, f.geometry, precision);
+        out += '}';
+    }
+    out += "\n]}\n";
+    return out;
+}
+
+void write_table(const OutputTable& table, const std::string& path, const WriteOptions& options) {
+    const OutputFormat format = format_for(path);
+    AtomicTarget target(path, options.overwrite);
+    switch (format) {
+        case OutputFormat::GeoJSON: write_bytes(target, path, to_geojson(table, options.precision)); break;
+        case OutputFormat::CSV: write_bytes(target, path, to_csv(table, options.precision)); break;
+        case OutputFormat::GPKG: write_with_gdal(table, path, "GPKG", target); break;
+        case OutputFormat::FlatGeobuf: write_with_gdal(table, path, "FlatGeobuf", target); break;
+    }
+    target.commit();
+}
+
+void write_text_file(const std::string& path, const std::string& text, bool overwrite) {
+    AtomicTarget target(path, overwrite);
+    write_bytes(target, path, text);
+    target.commit();
+}
+
+}  // namespace fergana::layers

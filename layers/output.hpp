@@ -1,0 +1,87 @@
+#pragma once
+// Writing results: a table of features (geometry + typed properties) to
+// GeoJSON (RFC 7946), CSV, GeoPackage or FlatGeobuf, chosen by the extension.
+//
+//   layers::OutputTable t("proximity", {{"id", FieldKind::Text}, {"border_distance_m", FieldKind::Real, 2}});
+//   t.add(geo::Geometry::point({70.5, 40.1}), {std::string("inc-1"), 1234.5678});
+//   layers::write_table(t, "out/proximity.geojson", {});
+//
+// Regular files are written to a temporary file in the same directory and renamed
+// at the end, so a failed run never leaves half a file. Special files ("-",
+// /dev/stdout, pipes, devices such as /dev/full) are written directly and never
+// replaced. An existing regular file is replaced only with `overwrite`.
+
+#include "geo/geometry.hpp"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace fergana::layers {
+
+enum class FieldKind { Text, Integer, Real, Boolean };
+
+struct OutputField {
+    std::string name;
+    FieldKind kind = FieldKind::Text;
+    int decimals = 3;  // for Real: digits after the point in text formats
+};
+
+/// A property value; std::monostate is NULL.
+using Value = std::variant<std::monostate, std::string, std::int64_t, double, bool>;
+
+struct OutputFeature {
+    geo::Geometry geometry;
+    std::vector<Value> values;  // one per field, in field order
+};
+
+class OutputTable {
+public:
+    OutputTable(std::string name, std::vector<OutputField> fields)
+        : m_name(std::move(name)), m_fields(std::move(fields)) {}
+
+    void add(geo::Geometry geometry, std::vector<Value> values);
+
+    [[nodiscard]] const std::string& name() const noexcept { return m_name; }
+    [[nodiscard]] const std::vector<OutputField>& fields() const noexcept { return m_fields; }
+    [[nodiscard]] const std::vector<OutputFeature>& features() const noexcept { return m_features; }
+
+private:
+    std::string m_name;
+    std::vector<OutputField> m_fields;
+    std::vector<OutputFeature> m_features;
+};
+
+enum class OutputFormat { GeoJSON, CSV, GPKG, FlatGeobuf };
+
+struct WriteOptions {
+    /// Replace an existing regular file (--overwrite). Without it an existing file is an error.
+    bool overwrite = false;
+    /// Decimal digits of coordinates in GeoJSON and CSV (--precision); 7 is about 1 cm.
+    int precision = 7;
+};
+
+/// The format for a path: by extension; "-" and special files are GeoJSON unless the
+/// path ends in .csv. Throws UsageError for an unsupported extension (naming why,
+/// e.g. Shapefile truncates field names).
+OutputFormat format_for(const std::string& path);
+
+/// True for "-" and paths that exist and are not regular files (devices, pipes).
+bool is_special_file(const std::string& path);
+
+/// Refuses an output path that is one of the inputs (so no run can destroy its input),
+/// a missing directory, or an existing file without overwrite. Throws Error / UsageError.
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs,
+                       bool overwrite);
+
+/// Writes the table. Throws LayerError (with the path) on failure; nothing is left behind.
+void write_table(const OutputTable& table, const std::string& path, const WriteOptions& options);
+
+/// Writes text (JSON, Markdown, HTML, SVG...) with the same atomic-rename rules.
+void write_text_file(const std::string& path, const std::string& text, bool overwrite);
+
+/// Renders a table as RFC 7946 GeoJSON text (used by write_table and by the HTML map).
+std::string to_geojson(const OutputTable& table, int precision);
+
+}  // namespace fergana::layers
