@@ -4,6 +4,10 @@
 
 namespace fergana::layers {
 
+std::string redact_source(const std::string& source) {
+    return detail::redact(source);
+}
+
 SourceInfo describe_source(const std::string& source) {
     GDALDatasetUniquePtr ds = detail::open_vector(source);
     SourceInfo info;

@@ -30,6 +30,9 @@ struct SourceInfo {
     std::vector<LayerInfo> layers;
 };
 
+/// A source string safe to print or record: the password of a PG: connection is redacted.
+std::string redact_source(const std::string& source);
+
 /// Opens `source` read-only and describes each of its layers. Throws LayerError.
 SourceInfo describe_source(const std::string& source);
 

@@ -8,7 +8,7 @@ packages=(
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
-  geographiclib-tools
+  geographiclib-tools libssl-dev
 )
 
 missing=()

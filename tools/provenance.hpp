@@ -1,0 +1,59 @@
+#pragma once
+// Provenance: every output says which inputs (with SHA-256), versions, ellipsoid,
+// tolerances and options made it. Written as NAME.provenance.json beside an output
+// (or provenance.json in a report directory).
+
+#include "layers/dataset.hpp"
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fergana::tools {
+
+/// SHA-256 of a file's bytes as 64 hex digits; empty for what is not a regular file
+/// (a PG: connection, a /vsi path).
+std::string sha256_file(const std::string& path);
+
+class Provenance {
+public:
+    /// Starts the clock. `argv` is the whole command line.
+    Provenance(std::string command, std::vector<std::string> argv);
+
+    /// Records every role the dataset loaded, with the source's hash and the finding counts.
+    void add_inputs(const layers::Dataset& data);
+    /// Records one setting (option value, tolerance, radius, as-of date...). Kept in call order.
+    void set(const std::string& key, const std::string& value);
+    void set(const std::string& key, double value);
+    void add_output(const std::string& path);
+
+    /// The JSON text; `finished` stops the clock for duration_s.
+    [[nodiscard]] std::string to_json() const;
+    /// Writes NAME.provenance.json next to `output` (nothing for "-" and special files).
+    void write_beside(const std::string& output, bool overwrite) const;
+    /// Writes the JSON to exactly this path.
+    void write_to(const std::string& path, bool overwrite) const;
+
+    /// The path of the sidecar for an output: "out/x.geojson" -> "out/x.geojson.provenance.json".
+    static std::string sidecar_path(const std::string& output);
+
+private:
+    struct Input {
+        std::string role, source, layer, driver, crs, sha256;
+        std::int64_t bytes = -1;
+        std::size_t features = 0;
+        std::int64_t skipped = 0;
+    };
+    std::string m_command;
+    std::vector<std::string> m_argv;
+    std::chrono::system_clock::time_point m_started;
+    std::chrono::steady_clock::time_point m_clock;
+    std::vector<Input> m_inputs;
+    std::vector<std::pair<std::string, std::string>> m_settings;
+    std::vector<std::pair<std::string, double>> m_numbers;
+    std::vector<std::string> m_outputs;
+    std::size_t m_errors = 0, m_warnings = 0, m_repairs = 0;
+};
+
+}  // namespace fergana::tools
