@@ -1,0 +1,27 @@
+#include "analysis/selection.hpp"
+
+#include <algorithm>
+
+namespace fergana::analysis {
+
+bool IncidentFilter::matches(const layers::Incident& incident) const {
+    if (!types.empty() && std::find(types.begin(), types.end(), incident.type) == types.end()) {
+        return false;
+    }
+    if (!from && !to) return true;
+    if (!incident.date) return false;
+    if (from && incident.date->last < *from) return false;
+    if (to && incident.date->first > *to) return false;
+    return true;
+}
+
+std::vector<std::size_t> select(const std::vector<layers::Incident>& incidents, const IncidentFilter& filter) {
+    std::vector<std::size_t> out;
+    out.reserve(incidents.size());
+    for (std::size_t i = 0; i < incidents.size(); ++i) {
+        if (filter.matches(incidents[i])) out.push_back(i);
+    }
+    return out;
+}
+
+}  // namespace fergana::analysis
