@@ -11,6 +11,7 @@ const LayerOrigin& Dataset::origin(Role role) const {
         case Role::Water: return water.origin;
         case Role::Settlements: return settlements.origin;
         case Role::Incidents: return incidents.origin;
+        case Role::Disputed: return disputed.origin;
     }
     return countries.origin;
 }
@@ -24,6 +25,7 @@ std::size_t Dataset::size(Role role) const {
         case Role::Water: return water.features.size();
         case Role::Settlements: return settlements.features.size();
         case Role::Incidents: return incidents.features.size();
+        case Role::Disputed: return disputed.features.size();
     }
     return 0;
 }

@@ -43,6 +43,7 @@ struct Dataset {
     Layer<WaterFeature> water;
     Layer<Settlement> settlements;
     Layer<Incident> incidents;
+    Layer<DisputedFeature> disputed;
     Findings findings;
 
     [[nodiscard]] const LayerOrigin& origin(Role role) const;

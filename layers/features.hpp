@@ -103,4 +103,15 @@ struct Incident {
     Attributes attributes;
 };
 
+/// A disputed stretch (line) or zone (polygon), e.g. as `fergana disputed` writes them.
+struct DisputedFeature {
+    FeatureRef ref;
+    std::string pair;
+    std::string claimant;
+    std::string other;
+    std::string source;
+    geo::Geometry geometry;  // lines or polygons
+    Attributes attributes;
+};
+
 }  // namespace fergana::layers

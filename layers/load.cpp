@@ -722,6 +722,20 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             }, progress, from, to);
             data.incidents.origin = reader.origin();
             break;
+        case Role::Disputed:
+            reader.read([&](RawFeature&& raw) {
+                DisputedFeature d;
+                d.ref.id = raw.label;
+                d.pair = normalise_pair(m.text(raw, "pair"));
+                d.claimant = m.text(raw, "claimant");
+                d.other = m.text(raw, "other");
+                d.source = m.text(raw, "source");
+                d.geometry = std::move(raw.geometry);
+                d.attributes = std::move(raw.attributes);
+                data.disputed.features.push_back(std::move(d));
+            }, progress, from, to);
+            data.disputed.origin = reader.origin();
+            break;
     }
 }
 

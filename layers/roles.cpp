@@ -13,6 +13,7 @@ std::string_view to_string(Role role) noexcept {
         case Role::Water: return "water";
         case Role::Settlements: return "settlements";
         case Role::Incidents: return "incidents";
+        case Role::Disputed: return "disputed";
     }
     return "unknown";
 }
@@ -94,6 +95,11 @@ const std::vector<RoleSpec>& specs() {
           {"description", FT::Text, {}},
           {"source", FT::Text, {}},
           {"precision_m", FT::Real, {}}}},
+        {Role::Disputed, false, true, true,
+         {{"pair", FT::Text, {}},
+          {"claimant", FT::Text, {}},
+          {"other", FT::Text, {}},
+          {"source", FT::Text, {}}}},
     };
     return table;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// The seven layer roles, their geometry kinds and canonical fields: the one
+// The layer roles, their geometry kinds and canonical fields: the one
 // declaration the loader, `fergana layers` and the docs read from.
 
 #include <array>
@@ -9,11 +9,11 @@
 
 namespace fergana::layers {
 
-enum class Role { Countries, Borders, Claims, Enclaves, Water, Settlements, Incidents };
+enum class Role { Countries, Borders, Claims, Enclaves, Water, Settlements, Incidents, Disputed };
 
-inline constexpr std::array<Role, 7> all_roles = {Role::Countries,   Role::Borders, Role::Claims,
-                                                  Role::Enclaves,    Role::Water,   Role::Settlements,
-                                                  Role::Incidents};
+inline constexpr std::array<Role, 8> all_roles = {Role::Countries, Role::Borders,     Role::Claims,
+                                                  Role::Enclaves,  Role::Water,       Role::Settlements,
+                                                  Role::Incidents, Role::Disputed};
 
 std::string_view to_string(Role role) noexcept;
 std::optional<Role> role_from_string(std::string_view name) noexcept;

@@ -1,6 +1,7 @@
 #include "tools/data_options.hpp"
 
 #include "geo/error.hpp"
+#include "layers/bundled.hpp"
 
 #include <charconv>
 
@@ -20,6 +21,14 @@ void DataOptions::declare(OptionSet& options) {
     options.flag({"--strict"}, "treat every validation finding (repairs, warnings) as an error", &m_strict);
     options.value({"--max-features"}, "N", "refuse a layer with more than N features", &m_max_features,
                   "no limit");
+}
+
+std::vector<std::string> DataOptions::input_paths() const {
+    std::vector<std::string> out{m_data.empty() ? layers::default_data_source() : m_data};
+    for (const std::string& s : m_role_source) {
+        if (!s.empty()) out.push_back(s);
+    }
+    return out;
 }
 
 layers::LoadOptions DataOptions::load_options() const {

@@ -17,6 +17,8 @@ public:
     void declare(OptionSet& options);
     /// The loader's options; throws UsageError for malformed values.
     [[nodiscard]] layers::LoadOptions load_options() const;
+    /// Every input source named (the default dataset included), to refuse writing over one.
+    [[nodiscard]] std::vector<std::string> input_paths() const;
 
 private:
     std::string m_data;

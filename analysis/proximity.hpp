@@ -1,0 +1,79 @@
+#pragma once
+// Incident proximities: for each incident, how far it was from the border in force
+// on its date, from a disputed stretch, from the nearest water facility, enclave
+// and settlement, and on which side of the line it fell.
+//
+//   analysis::ProximityOptions options;            // defaults below
+//   analysis::ProximityResult r = analysis::proximity(data, selected, options);
+//   for (const analysis::ProximityRow& row : r.rows) { ... row.border_distance_m ... }
+//
+// Every distance is geodesic on WGS84, exact to the centimetre (geo::EdgeIndex:
+// best-first search with proven chord bounds, then geodesic refinement of edges).
+
+#include "geo/geometry.hpp"
+#include "geo/progress.hpp"
+#include "layers/dataset.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fergana::analysis {
+
+struct ProximityOptions {
+    /// Date for undated incidents and for what has no incident date to follow.
+    /// Default: today.
+    std::optional<layers::Date> as_of;
+    /// true (default): each incident is measured against the borders and enclaves in
+    /// force on its date (the first day of a date range). false: against those in
+    /// force on `as_of` for every incident.
+    bool follow_incident_dates = true;
+    /// Disputed stretches to measure against (the `disputed` role, e.g. the output of
+    /// `fergana disputed`).
+    /// When empty, the borders whose status is `disputed` on the incident's date are used.
+    std::vector<geo::Geometry> disputed;
+    /// Worker threads for the queries; 0 (default): one per hardware thread.
+    unsigned threads = 0;
+};
+
+/// The nearest feature of a layer to an incident.
+struct Nearest {
+    std::size_t index = 0;        // into the dataset's layer
+    double distance_m = 0.0;      // 0 when inside a polygon
+    geo::LonLat point;            // nearest point of the feature
+};
+
+struct ProximityRow {
+    std::size_t incident = 0;  // index into data.incidents.features
+
+    // The side: the country the point lies in (after enclave overlaps are resolved);
+    // inside an enclave in force, the enclave's owner and its name.
+    std::string side_iso3;     // empty when in no country of the layer
+    std::string side_enclave;  // enclave name, when inside one
+
+    // The border in force on the incident's date.
+    std::optional<Nearest> border;  // index into data.borders.features
+    std::string border_pair;
+    // With precision_m (location uncertainty r): the border distance lies in
+    // [max(0, d - r), d + r]; the uncertainty circle crosses the line when d <= r.
+    std::optional<double> border_distance_min_m;
+    std::optional<double> border_distance_max_m;
+    std::optional<bool> may_be_across_border;
+
+    std::optional<double> disputed_distance_m;
+    std::optional<Nearest> water;       // index into data.water.features
+    std::optional<Nearest> enclave;     // index into data.enclaves.features (0 inside)
+    std::optional<Nearest> settlement;  // index into data.settlements.features
+};
+
+struct ProximityResult {
+    std::vector<ProximityRow> rows;  // in the order of the selected incidents
+    std::string disputed_source;     // "given" or "borders with status disputed" or ""
+};
+
+/// Measures each selected incident (indices into data.incidents.features).
+ProximityResult proximity(const layers::Dataset& data, const std::vector<std::size_t>& selected,
+                          const ProximityOptions& options, const Progress& progress = {});
+
+}  // namespace fergana::analysis

@@ -1,0 +1,73 @@
+#pragma once
+// A spatial index over features that come and go (borders, claims, enclaves with
+// valid_from / valid_to): one geo::EdgeIndex per distinct set of features in force.
+//
+//   TimedIndex<layers::Border> borders(data.borders.features);
+//   borders.prepare(dates);                       // builds what those dates need (not thread-safe)
+//   auto hit = borders.nearest(date, p, scratch); // thread-safe; geometry_id = feature index
+//
+// The set in force is constant between consecutive validity boundaries, so the
+// dates fall into a handful of epochs and each epoch's index is built once.
+
+#include "geo/edge_index.hpp"
+#include "layers/dates.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace fergana::analysis {
+
+class TimedGeometryIndex {
+public:
+    TimedGeometryIndex(std::vector<geo::Geometry> geometries, std::vector<layers::Validity> validity);
+
+    /// Builds the indexes that queries on these dates will need.
+    void prepare(const std::vector<layers::Date>& dates);
+
+    /// The nearest feature in force on `date` (geometry_id = the feature's index), or
+    /// nothing when none is. `date` must have been prepared.
+    [[nodiscard]] std::optional<geo::EdgeHit> nearest(layers::Date date, geo::LonLat p,
+                                                      geo::EdgeIndex::Scratch& scratch) const;
+
+    /// Indices of the features in force on `date`.
+    [[nodiscard]] std::vector<std::size_t> in_force(layers::Date date) const;
+
+private:
+    struct Epoch {
+        std::vector<std::size_t> members;  // feature indices in force
+        std::unique_ptr<geo::EdgeIndex> index;
+    };
+    std::vector<geo::Geometry> m_geometries;
+    std::vector<layers::Validity> m_validity;
+    std::vector<layers::Date> m_boundaries;  // sorted distinct valid_from / valid_to dates
+    std::vector<int> m_epoch_of;             // epoch slot -> index into m_epochs (-1: not built)
+    std::vector<Epoch> m_epochs;
+    std::map<std::vector<std::size_t>, int> m_by_members;
+
+    [[nodiscard]] std::size_t slot(layers::Date date) const;
+};
+
+template <typename T>
+class TimedIndex : public TimedGeometryIndex {
+public:
+    explicit TimedIndex(const std::vector<T>& features)
+        : TimedGeometryIndex(geometries_of(features), validity_of(features)) {}
+
+private:
+    static std::vector<geo::Geometry> geometries_of(const std::vector<T>& features) {
+        std::vector<geo::Geometry> out;
+        out.reserve(features.size());
+        for (const T& f : features) out.push_back(f.geometry);
+        return out;
+    }
+    static std::vector<layers::Validity> validity_of(const std::vector<T>& features) {
+        std::vector<layers::Validity> out;
+        out.reserve(features.size());
+        for (const T& f : features) out.push_back(f.valid);
+        return out;
+    }
+};
+
+}  // namespace fergana::analysis

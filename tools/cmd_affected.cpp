@@ -1,0 +1,203 @@
+// fergana affected: the settlements within reach of the incidents, with population.
+#include "analysis/affected.hpp"
+#include "analysis/selection.hpp"
+#include "layers/load.hpp"
+#include "tools/command.hpp"
+#include "tools/data_options.hpp"
+#include "tools/format.hpp"
+#include "tools/output_options.hpp"
+#include "tools/units.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace fergana::tools {
+
+namespace {
+
+using layers::FieldKind;
+using layers::Value;
+
+class AffectedCommand final : public Command {
+public:
+    std::string_view name() const override { return "affected"; }
+    std::string_view summary() const override { return "settlements within reach of incidents, and their population"; }
+    std::string_view usage() const override {
+        return "[--radius 5km | --radius-by-type T=D,...] [-o FILE] [--summary FILE] [--per-incident FILE] [DATA OPTIONS]";
+    }
+    std::string_view description() const override {
+        return "Every settlement within the radius (geodesic, WGS84, inclusive) of at least one\n"
+               "incident: its population, how many incidents reached it, the nearest one and its\n"
+               "distance, the first and last dates. A summary by country (settlements and\n"
+               "population in reach) is printed, and written as JSON with --summary.";
+    }
+
+    void declare(OptionSet& options) override {
+        m_output.declare(options, "one point per settlement in reach");
+        options.value({"--radius"}, "DIST", "reach of an incident (m or km)", &m_radius, "5km");
+        options.value({"--radius-by-type"}, "T=D,...", "reach by incident type, e.g. shelling=20km,armed_clash=5km "
+                      "(other types: --radius)", &m_radius_by_type);
+        options.value({"--summary"}, "FILE", "write the summary as JSON", &m_summary);
+        options.value({"--per-incident"}, "FILE", "write one point per incident with the settlements and population in its reach",
+                      &m_per_incident);
+        options.value({"--from"}, "DATE", "only incidents on or after DATE (YYYY-MM-DD)", &m_from);
+        options.value({"--to"}, "DATE", "only incidents on or before DATE", &m_to);
+        options.value({"--type"}, "T,...", "only incidents of these types", &m_types);
+        options.value({"--threads"}, "N", "worker threads", &m_threads, "all cores");
+        m_data.declare(options);
+    }
+
+    void validate(const OptionSet&) override {
+        m_output.validate();
+        m_load = m_data.load_options();
+        if (!m_radius.empty()) m_options.radius_m = parse_distance_m(m_radius, "--radius");
+        if (!m_radius_by_type.empty()) m_options.radius_by_type = parse_radius_by_type(m_radius_by_type, "--radius-by-type");
+        check_date_order(m_from, m_to);
+        if (!m_from.empty()) m_filter.from = parse_date_option(m_from, "--from");
+        if (!m_to.empty()) m_filter.to = parse_date_option(m_to, "--to");
+        m_filter.types = split_list(m_types, true);
+        m_options.threads = parse_threads(m_threads);
+        if (!m_per_incident.empty()) (void)layers::format_for(m_per_incident);
+    }
+
+    int run(RunContext& context) override {
+        Provenance provenance("affected", context.argv);
+        const std::vector<std::string> inputs = m_data.input_paths();
+        m_output.check(inputs);
+        for (const std::string* extra : {&m_summary, &m_per_incident}) {
+            if (!extra->empty()) layers::check_output_path(*extra, inputs, m_output.overwrite());
+        }
+        const layers::Dataset data = layers::load_dataset(m_load, context.progress);
+        for (auto [present, role] : {std::pair{data.incidents.present(), "incidents"},
+                                     std::pair{data.settlements.present(), "settlements"}}) {
+            if (!present) {
+                throw LayerError(std::string("no ") + role + " layer", Location{m_load.data, {}, {}, {}},
+                                 std::string("give --") + role + " SRC");
+            }
+        }
+        provenance.add_inputs(data);
+        provenance.set("radius_m", m_options.radius_m);
+        for (const auto& [type, r] : m_options.radius_by_type) provenance.set("radius_m." + type, r);
+        provenance.set("from", m_from);
+        provenance.set("to", m_to);
+        provenance.set("types", m_types);
+        const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
+        const analysis::AffectedResult result = analysis::affected(data, selected, m_options, context.progress);
+
+        if (m_output.wanted()) m_output.write(settlement_table(data, result), provenance);
+        if (!m_per_incident.empty()) {
+            provenance.add_output(m_per_incident);
+            layers::write_table(incident_table(data, result), m_per_incident, m_output.write_options());
+            provenance.write_beside(m_per_incident, m_output.overwrite());
+        }
+        if (!m_summary.empty()) {
+            layers::write_text_file(m_summary, summary_json(result, selected.size()), m_output.overwrite());
+        }
+        if (!(m_output.wanted() && m_output.path() == "-")) print_summary(context.out, data, result, selected.size());
+        return 0;
+    }
+
+private:
+    DataOptions m_data;
+    OutputOptions m_output;
+    layers::LoadOptions m_load;
+    std::string m_radius, m_radius_by_type, m_summary, m_per_incident, m_from, m_to, m_types, m_threads;
+    analysis::IncidentFilter m_filter;
+    analysis::AffectedOptions m_options;
+
+    static std::string ids(const layers::Dataset& data, const std::vector<std::size_t>& incidents) {
+        std::string out;
+        for (std::size_t i : incidents) out += (out.empty() ? "" : ",") + data.incidents.features[i].id;
+        return out;
+    }
+
+    static layers::OutputTable settlement_table(const layers::Dataset& data, const analysis::AffectedResult& r) {
+        layers::OutputTable t("affected", {{"id", FieldKind::Text},
+                                           {"name", FieldKind::Text},
+                                           {"country", FieldKind::Text},
+                                           {"population", FieldKind::Integer},
+                                           {"incident_count", FieldKind::Integer},
+                                           {"nearest_incident_id", FieldKind::Text},
+                                           {"nearest_incident_distance_m", FieldKind::Real, 2},
+                                           {"first_date", FieldKind::Text},
+                                           {"last_date", FieldKind::Text},
+                                           {"incident_ids", FieldKind::Text},
+                                           {"marker-color", FieldKind::Text},
+                                           {"marker-size", FieldKind::Text}});
+        for (const analysis::AffectedSettlement& a : r.settlements) {
+            const layers::Settlement& s = data.settlements.features[a.settlement];
+            const std::int64_t pop = s.population.value_or(0);
+            t.add(geo::Geometry::point(s.position),
+                  {s.id, s.name, s.country.empty() ? Value{} : Value{s.country},
+                   s.population ? Value{*s.population} : Value{}, static_cast<std::int64_t>(a.incidents.size()),
+                   data.incidents.features[a.nearest_incident].id, a.nearest_incident_distance_m,
+                   a.first_date ? Value{a.first_date->to_string()} : Value{},
+                   a.last_date ? Value{a.last_date->to_string()} : Value{}, ids(data, a.incidents),
+                   std::string("#d95f02"), std::string(pop >= 50000 ? "large" : pop >= 5000 ? "medium" : "small")});
+        }
+        return t;
+    }
+
+    static layers::OutputTable incident_table(const layers::Dataset& data, const analysis::AffectedResult& r) {
+        layers::OutputTable t("affected_per_incident", {{"id", FieldKind::Text},
+                                                        {"date", FieldKind::Text},
+                                                        {"type", FieldKind::Text},
+                                                        {"radius_m", FieldKind::Real, 1},
+                                                        {"settlement_count", FieldKind::Integer},
+                                                        {"population", FieldKind::Integer},
+                                                        {"settlement_ids", FieldKind::Text}});
+        for (const analysis::IncidentReach& reach : r.per_incident) {
+            const layers::Incident& i = data.incidents.features[reach.incident];
+            std::string settlement_ids;
+            for (std::size_t s : reach.settlements) {
+                settlement_ids += (settlement_ids.empty() ? "" : ",") + data.settlements.features[s].id;
+            }
+            t.add(geo::Geometry::point(i.position),
+                  {i.id, i.date ? Value{i.date->to_string()} : Value{}, i.type.empty() ? Value{} : Value{i.type},
+                   reach.radius_m, static_cast<std::int64_t>(reach.settlements.size()), reach.population,
+                   settlement_ids});
+        }
+        return t;
+    }
+
+    std::string summary_json(const analysis::AffectedResult& r, std::size_t incidents) const {
+        nlohmann::ordered_json j;
+        j["incidents"] = incidents;
+        j["radius_m"] = m_options.radius_m;
+        nlohmann::ordered_json by_type = nlohmann::ordered_json::object();
+        for (const auto& [type, radius] : m_options.radius_by_type) by_type[type] = radius;
+        j["radius_by_type_m"] = by_type;
+        auto totals = [](const analysis::CountryTotals& t) {
+            return nlohmann::ordered_json{{"settlements", t.settlements},
+                                          {"population", t.population},
+                                          {"settlements_without_population", t.settlements_without_population}};
+        };
+        j["total"] = totals(r.total);
+        j["by_country"] = nlohmann::ordered_json::object();
+        for (const auto& [country, t] : r.by_country) j["by_country"][country.empty() ? "unknown" : country] = totals(t);
+        return j.dump(2) + "\n";
+    }
+
+    static void print_summary(std::ostream& out, const layers::Dataset& data, const analysis::AffectedResult& r,
+                              std::size_t incidents) {
+        (void)data;
+        out << "settlements in reach of " << incidents << " incident(s):\n";
+        Table table({"country", "settlements", "population", "without population"});
+        for (const auto& [country, t] : r.by_country) {
+            table.add({country.empty() ? "unknown" : country, std::to_string(t.settlements),
+                       std::to_string(t.population), std::to_string(t.settlements_without_population)});
+        }
+        table.add({"total", std::to_string(r.total.settlements), std::to_string(r.total.population),
+                   std::to_string(r.total.settlements_without_population)});
+        table.print(out);
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_affected_command() {
+    return std::make_unique<AffectedCommand>();
+}
+
+}  // namespace fergana::tools

@@ -1,0 +1,213 @@
+// fergana proximity: per incident, the distance to the border in force on its date,
+// to a disputed stretch, to water, to an enclave and to a settlement, and its side.
+#include "analysis/proximity.hpp"
+#include "analysis/selection.hpp"
+#include "layers/load.hpp"
+#include "tools/command.hpp"
+#include "tools/data_options.hpp"
+#include "tools/format.hpp"
+#include "tools/output_options.hpp"
+#include "tools/style_hints.hpp"
+#include "tools/units.hpp"
+
+#include <ostream>
+#include <thread>
+
+namespace fergana::tools {
+
+namespace {
+
+using layers::FieldKind;
+using layers::Value;
+
+Value opt(const std::optional<double>& v) { return v ? Value{*v} : Value{}; }
+Value text_or_null(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
+
+class ProximityCommand final : public Command {
+public:
+    std::string_view name() const override { return "proximity"; }
+    std::string_view summary() const override {
+        return "per incident: distance to the border, disputed stretches, water, enclaves, settlements";
+    }
+    std::string_view usage() const override { return "[-o FILE] [--from DATE] [--to DATE] [--type T,...] [DATA OPTIONS]"; }
+    std::string_view description() const override {
+        return "For each incident (one output point each): the side (country it lies in; the\n"
+               "owner and name of an enclave it lies in), the geodesic distance to the border in\n"
+               "force on its date and the nearest border point, the distance to the nearest\n"
+               "disputed stretch, water facility, enclave (0 inside) and settlement. With\n"
+               "precision_m, also the least and greatest possible border distance and whether\n"
+               "the uncertainty circle crosses the line. Distances are on the WGS84 ellipsoid,\n"
+               "in metres, exact to the centimetre.";
+    }
+
+    void declare(OptionSet& options) override {
+        m_output.declare(options, "one point per incident");
+        options.value({"--from"}, "DATE", "only incidents on or after DATE (YYYY-MM-DD)", &m_from);
+        options.value({"--to"}, "DATE", "only incidents on or before DATE", &m_to);
+        options.value({"--type"}, "T,...", "only incidents of these types", &m_types);
+        options.value({"--as-of"}, "DATE", "date for undated incidents (and all, with --fixed-date)", &m_as_of, "today");
+        options.flag({"--fixed-date"}, "measure every incident against the borders in force on --as-of", &m_fixed_date);
+        options.value({"--threads"}, "N", "worker threads", &m_threads, "all cores");
+        m_data.declare(options);
+    }
+
+    void validate(const OptionSet&) override {
+        m_output.validate();
+        m_load = m_data.load_options();
+        check_date_order(m_from, m_to);
+        if (!m_from.empty()) m_filter.from = parse_date_option(m_from, "--from");
+        if (!m_to.empty()) m_filter.to = parse_date_option(m_to, "--to");
+        m_filter.types = split_list(m_types, true);
+        if (!m_as_of.empty()) m_options.as_of = parse_date_option(m_as_of, "--as-of");
+        m_options.follow_incident_dates = !m_fixed_date;
+        m_options.threads = parse_threads(m_threads);
+    }
+
+    int run(RunContext& context) override {
+        Provenance provenance("proximity", context.argv);
+        m_output.check(m_data.input_paths());
+        const layers::Dataset data = layers::load_dataset(m_load, context.progress);
+        if (!data.incidents.present()) {
+            throw LayerError("no incidents layer", Location{m_load.data, {}, {}, {}},
+                             "give --incidents SRC (and --field incidents.id=... as needed)");
+        }
+        for (const layers::DisputedFeature& d : data.disputed.features) m_options.disputed.push_back(d.geometry);
+        provenance.add_inputs(data);
+        const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
+        const analysis::ProximityResult result = analysis::proximity(data, selected, m_options, context.progress);
+
+        provenance.set("as_of", (m_options.as_of ? *m_options.as_of : layers::Date::today()).to_string());
+        provenance.set("borders_in_force", m_fixed_date ? "on --as-of" : "on each incident's date");
+        provenance.set("from", m_from);
+        provenance.set("to", m_to);
+        provenance.set("types", m_types);
+        provenance.set("disputed", result.disputed_source);
+        provenance.set("distance_accuracy_m", 0.01);
+
+        const layers::OutputTable table = to_table(data, result);
+        if (m_output.wanted()) {
+            m_output.write(table, provenance);
+        } else {
+            print(context.out, data, result);
+        }
+        if (!context.quiet) {
+            context.err << "proximity: " << result.rows.size() << " of " << data.incidents.features.size()
+                        << " incidents measured\n";
+        }
+        return 0;
+    }
+
+private:
+    DataOptions m_data;
+    OutputOptions m_output;
+    layers::LoadOptions m_load;
+    std::string m_from, m_to, m_types, m_as_of, m_threads;
+    bool m_fixed_date = false;
+    analysis::IncidentFilter m_filter;
+    analysis::ProximityOptions m_options;
+
+    static layers::OutputTable to_table(const layers::Dataset& data, const analysis::ProximityResult& result) {
+        layers::OutputTable t("proximity", {
+            {"id", FieldKind::Text},
+            {"date", FieldKind::Text},
+            {"type", FieldKind::Text},
+            {"side", FieldKind::Text},
+            {"side_enclave", FieldKind::Text},
+            {"border_pair", FieldKind::Text},
+            {"border_distance_m", FieldKind::Real, 2},
+            {"border_lon", FieldKind::Real, 7},
+            {"border_lat", FieldKind::Real, 7},
+            {"precision_m", FieldKind::Real, 1},
+            {"border_distance_min_m", FieldKind::Real, 2},
+            {"border_distance_max_m", FieldKind::Real, 2},
+            {"may_be_across_border", FieldKind::Boolean},
+            {"disputed_distance_m", FieldKind::Real, 2},
+            {"water_id", FieldKind::Text},
+            {"water_name", FieldKind::Text},
+            {"water_kind", FieldKind::Text},
+            {"water_distance_m", FieldKind::Real, 2},
+            {"enclave_name", FieldKind::Text},
+            {"enclave_distance_m", FieldKind::Real, 2},
+            {"settlement_id", FieldKind::Text},
+            {"settlement_name", FieldKind::Text},
+            {"settlement_distance_m", FieldKind::Real, 2},
+            {"marker-color", FieldKind::Text},
+            {"marker-size", FieldKind::Text},
+        });
+        for (const analysis::ProximityRow& row : result.rows) {
+            const layers::Incident& i = data.incidents.features[row.incident];
+            std::vector<Value> v;
+            v.emplace_back(i.id);
+            v.push_back(i.date ? Value{i.date->to_string()} : Value{});
+            v.push_back(text_or_null(i.type));
+            v.push_back(text_or_null(row.side_iso3));
+            v.push_back(text_or_null(row.side_enclave));
+            v.push_back(text_or_null(row.border_pair));
+            v.push_back(row.border ? Value{row.border->distance_m} : Value{});
+            v.push_back(row.border ? Value{row.border->point.lon} : Value{});
+            v.push_back(row.border ? Value{row.border->point.lat} : Value{});
+            v.push_back(opt(i.precision_m));
+            v.push_back(opt(row.border_distance_min_m));
+            v.push_back(opt(row.border_distance_max_m));
+            v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
+            v.push_back(opt(row.disputed_distance_m));
+            if (row.water) {
+                const layers::WaterFeature& w = data.water.features[row.water->index];
+                v.emplace_back(w.id);
+                v.push_back(text_or_null(w.name));
+                v.push_back(text_or_null(w.kind));
+                v.emplace_back(row.water->distance_m);
+            } else {
+                v.insert(v.end(), 4, Value{});
+            }
+            if (row.enclave) {
+                v.push_back(text_or_null(data.enclaves.features[row.enclave->index].name));
+                v.emplace_back(row.enclave->distance_m);
+            } else {
+                v.insert(v.end(), 2, Value{});
+            }
+            if (row.settlement) {
+                const layers::Settlement& s = data.settlements.features[row.settlement->index];
+                v.emplace_back(s.id);
+                v.push_back(text_or_null(s.name));
+                v.emplace_back(row.settlement->distance_m);
+            } else {
+                v.insert(v.end(), 3, Value{});
+            }
+            v.emplace_back(std::string(incident_colour(i.type)));
+            v.emplace_back(std::string(incident_marker_size(i.fatalities)));
+            t.add(geo::Geometry::point(i.position), std::move(v));
+        }
+        return t;
+    }
+
+    static std::string metres(const std::optional<analysis::Nearest>& n) {
+        return n ? format_number(n->distance_m, 0) : "-";
+    }
+
+    static void print(std::ostream& out, const layers::Dataset& data, const analysis::ProximityResult& result) {
+        Table table({"id", "date", "type", "side", "border", "border_m", "disputed_m", "water", "water_m",
+                     "enclave", "enclave_m", "settlement", "settlement_m"});
+        for (const analysis::ProximityRow& row : result.rows) {
+            const layers::Incident& i = data.incidents.features[row.incident];
+            std::string side = row.side_iso3;
+            if (!row.side_enclave.empty()) side += " (" + row.side_enclave + ")";
+            table.add({i.id, i.date ? i.date->to_string() : "-", i.type.empty() ? "-" : i.type,
+                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : row.border_pair, metres(row.border),
+                       row.disputed_distance_m ? format_number(*row.disputed_distance_m, 0) : "-",
+                       row.water ? data.water.features[row.water->index].name : "-", metres(row.water),
+                       row.enclave ? data.enclaves.features[row.enclave->index].name : "-", metres(row.enclave),
+                       row.settlement ? data.settlements.features[row.settlement->index].name : "-",
+                       metres(row.settlement)});
+        }
+        table.print(out);
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_proximity_command() {
+    return std::make_unique<ProximityCommand>();
+}
+
+}  // namespace fergana::tools

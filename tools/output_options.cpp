@@ -1,0 +1,50 @@
+#include "tools/output_options.hpp"
+
+#include "geo/error.hpp"
+
+#include <charconv>
+
+namespace fergana::tools {
+
+void OutputOptions::declare(OptionSet& options, const std::string& what) {
+    options.value({"-o", "--output"}, "FILE",
+                  "write " + what + " to FILE: .geojson, .csv, .gpkg or .fgb by extension; '-' for GeoJSON on stdout",
+                  &m_output);
+    options.flag({"--overwrite"}, "replace an existing output file", &m_overwrite);
+    options.value({"--precision"}, "N", "decimal digits of coordinates in GeoJSON and CSV (0-15)", &m_precision, "7");
+}
+
+void OutputOptions::validate() {
+    if (!m_precision.empty()) {
+        int n = 0;
+        const auto r = std::from_chars(m_precision.data(), m_precision.data() + m_precision.size(), n);
+        if (r.ec != std::errc() || r.ptr != m_precision.data() + m_precision.size() || n < 0 || n > 15) {
+            throw UsageError("--precision '" + m_precision + "' is not a whole number from 0 to 15");
+        }
+        m_precision_digits = n;
+    }
+    if (!m_output.empty()) (void)layers::format_for(m_output);  // unknown extension: usage error now
+}
+
+layers::WriteOptions OutputOptions::write_options() const {
+    layers::WriteOptions o;
+    o.overwrite = m_overwrite;
+    o.precision = m_precision_digits;
+    return o;
+}
+
+void OutputOptions::check(const std::vector<std::string>& inputs) const {
+    if (m_output.empty()) return;
+    layers::check_output_path(m_output, inputs, m_overwrite);
+    if (!layers::is_special_file(m_output)) {
+        layers::check_output_path(Provenance::sidecar_path(m_output), inputs, m_overwrite);
+    }
+}
+
+void OutputOptions::write(const layers::OutputTable& table, Provenance& provenance) const {
+    provenance.add_output(m_output);
+    layers::write_table(table, m_output, write_options());
+    provenance.write_beside(m_output, m_overwrite);
+}
+
+}  // namespace fergana::tools

@@ -1,0 +1,40 @@
+#pragma once
+// The output options every command that writes features shares: -o FILE,
+// --overwrite, --precision N; and the one place that writes a table with its
+// provenance sidecar.
+
+#include "layers/output.hpp"
+#include "tools/options.hpp"
+#include "tools/provenance.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fergana::tools {
+
+class OutputOptions {
+public:
+    void declare(OptionSet& options, const std::string& what);
+    /// Checks the values; call from Command::validate.
+    void validate();
+
+    [[nodiscard]] bool wanted() const noexcept { return !m_output.empty(); }
+    [[nodiscard]] const std::string& path() const noexcept { return m_output; }
+    [[nodiscard]] bool overwrite() const noexcept { return m_overwrite; }
+    [[nodiscard]] layers::WriteOptions write_options() const;
+
+    /// Refuses an output equal to an input, a missing directory, an existing file without
+    /// --overwrite: call before the work starts, so nothing is computed for nothing.
+    void check(const std::vector<std::string>& inputs) const;
+
+    /// Writes the table to -o, and the provenance beside it (recording the output).
+    void write(const layers::OutputTable& table, Provenance& provenance) const;
+
+private:
+    std::string m_output;
+    std::string m_precision;
+    bool m_overwrite = false;
+    int m_precision_digits = 7;
+};
+
+}  // namespace fergana::tools
