@@ -1,6 +1,7 @@
 #include "analysis/affected.hpp"
 
 #include "geo/edge_index.hpp"
+#include "geo/geodesic.hpp"
 
 #include <algorithm>
 
@@ -29,9 +30,8 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
         IncidentReach& reach = result.per_incident[k];
         reach.incident = selected[k];
         reach.radius_m = radius;
-        // Inclusive, with 1 µm for the rounding of coordinates given to 1e-12 degrees: a
-        // settlement exactly 5,000 m away is in reach of 5 km.
-        for (const geo::EdgeHit& h : index.within(incident.position, radius + 1e-6, scratch)) {
+        // Inclusive: a settlement exactly 5,000 m away is in reach of 5 km.
+        for (const geo::EdgeHit& h : index.within(incident.position, radius + geo::radius_tolerance_m, scratch)) {
             hits[k].push_back({h.geometry_id, h.distance_m});
             reach.settlements.push_back(h.geometry_id);
             if (const auto& pop = data.settlements.features[h.geometry_id].population) reach.population += *pop;

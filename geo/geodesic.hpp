@@ -11,6 +11,11 @@ namespace fergana::geo {
 /// The ellipsoid's name, as recorded in provenance.
 inline constexpr const char* ellipsoid_name = "WGS84 (a=6378137 m, f=1/298.257223563)";
 
+/// Radius comparisons ("within 5 km") are inclusive up to this much, so that a point placed
+/// exactly at the radius with coordinates rounded to 1e-12 degrees still counts (1e-12
+/// degrees is about 0.1 micrometre).
+inline constexpr double radius_tolerance_m = 1e-6;
+
 /// The solution of the inverse geodesic problem between two points.
 struct GeodesicInverse {
     double distance_m = 0.0;

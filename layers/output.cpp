@@ -364,7 +364,7 @@ void append_csv_cell(std::string& out, std::string_view s) {
     out += '"';
 }
 
-std::string to_csv(const OutputTable& table, int precision) {
+std::string csv_text(const OutputTable& table, int precision) {
     const bool points = std::all_of(table.features().begin(), table.features().end(), [](const OutputFeature& f) {
         return f.geometry.points().size() == 1 && !f.geometry.has_lines() && !f.geometry.has_polygons();
     });
@@ -557,6 +557,10 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
     }
 }
 
+std::string to_csv(const OutputTable& table, int precision) {
+    return csv_text(table, precision);
+}
+
 std::string to_geojson(const OutputTable& table, int precision) {
     std::string out;
     out.reserve(256 + table.features().size() * 256);
@@ -586,7 +590,7 @@ void write_table(const OutputTable& table, const std::string& path, const WriteO
     AtomicTarget target(path, options.overwrite);
     switch (format) {
         case OutputFormat::GeoJSON: write_bytes(target, path, to_geojson(table, options.precision)); break;
-        case OutputFormat::CSV: write_bytes(target, path, to_csv(table, options.precision)); break;
+        case OutputFormat::CSV: write_bytes(target, path, csv_text(table, options.precision)); break;
         case OutputFormat::GPKG: write_with_gdal(table, path, "GPKG", target); break;
         case OutputFormat::FlatGeobuf: write_with_gdal(table, path, "FlatGeobuf", target); break;
     }

@@ -81,6 +81,9 @@ void write_table(const OutputTable& table, const std::string& path, const WriteO
 /// Writes text (JSON, Markdown, HTML, SVG...) with the same atomic-rename rules.
 void write_text_file(const std::string& path, const std::string& text, bool overwrite);
 
+/// Renders a table as CSV: lon,lat columns when every feature is one point, else a WKT column.
+std::string to_csv(const OutputTable& table, int precision);
+
 /// Renders a table as RFC 7946 GeoJSON text (used by write_table and by the HTML map).
 std::string to_geojson(const OutputTable& table, int precision);
 

@@ -8,12 +8,14 @@ namespace fergana::tools {
 std::unique_ptr<Command> make_layers_command();
 std::unique_ptr<Command> make_proximity_command();
 std::unique_ptr<Command> make_affected_command();
+std::unique_ptr<Command> make_query_command();
 
 const std::vector<CommandEntry>& command_table() {
     static const std::vector<CommandEntry> table = {
         {"layers", &make_layers_command},
         {"proximity", &make_proximity_command},
         {"affected", &make_affected_command},
+        {"query", &make_query_command},
     };
     return table;
 }
