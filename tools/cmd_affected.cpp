@@ -6,6 +6,7 @@
 #include "tools/data_options.hpp"
 #include "tools/format.hpp"
 #include "tools/output_options.hpp"
+#include "tools/result_tables.hpp"
 #include "tools/units.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,9 +16,6 @@
 namespace fergana::tools {
 
 namespace {
-
-using layers::FieldKind;
-using layers::Value;
 
 class AffectedCommand final : public Command {
 public:
@@ -85,10 +83,10 @@ public:
         const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
         const analysis::AffectedResult result = analysis::affected(data, selected, m_options, context.progress);
 
-        if (m_output.wanted()) m_output.write(settlement_table(data, result), provenance);
+        if (m_output.wanted()) m_output.write(affected_table(data, result), provenance);
         if (!m_per_incident.empty()) {
             provenance.add_output(m_per_incident);
-            layers::write_table(incident_table(data, result), m_per_incident, m_output.write_options());
+            layers::write_table(affected_per_incident_table(data, result), m_per_incident, m_output.write_options());
             provenance.write_beside(m_per_incident, m_output.overwrite());
         }
         if (!m_summary.empty()) {
@@ -105,61 +103,6 @@ private:
     std::string m_radius, m_radius_by_type, m_summary, m_per_incident, m_from, m_to, m_types, m_threads;
     analysis::IncidentFilter m_filter;
     analysis::AffectedOptions m_options;
-
-    static std::string ids(const layers::Dataset& data, const std::vector<std::size_t>& incidents) {
-        std::string out;
-        for (std::size_t i : incidents) out += (out.empty() ? "" : ",") + data.incidents.features[i].id;
-        return out;
-    }
-
-    static layers::OutputTable settlement_table(const layers::Dataset& data, const analysis::AffectedResult& r) {
-        layers::OutputTable t("affected", {{"id", FieldKind::Text},
-                                           {"name", FieldKind::Text},
-                                           {"country", FieldKind::Text},
-                                           {"population", FieldKind::Integer},
-                                           {"incident_count", FieldKind::Integer},
-                                           {"nearest_incident_id", FieldKind::Text},
-                                           {"nearest_incident_distance_m", FieldKind::Real, 2},
-                                           {"first_date", FieldKind::Text},
-                                           {"last_date", FieldKind::Text},
-                                           {"incident_ids", FieldKind::Text},
-                                           {"marker-color", FieldKind::Text},
-                                           {"marker-size", FieldKind::Text}});
-        for (const analysis::AffectedSettlement& a : r.settlements) {
-            const layers::Settlement& s = data.settlements.features[a.settlement];
-            const std::int64_t pop = s.population.value_or(0);
-            t.add(geo::Geometry::point(s.position),
-                  {s.id, s.name, s.country.empty() ? Value{} : Value{s.country},
-                   s.population ? Value{*s.population} : Value{}, static_cast<std::int64_t>(a.incidents.size()),
-                   data.incidents.features[a.nearest_incident].id, a.nearest_incident_distance_m,
-                   a.first_date ? Value{a.first_date->to_string()} : Value{},
-                   a.last_date ? Value{a.last_date->to_string()} : Value{}, ids(data, a.incidents),
-                   std::string("#d95f02"), std::string(pop >= 50000 ? "large" : pop >= 5000 ? "medium" : "small")});
-        }
-        return t;
-    }
-
-    static layers::OutputTable incident_table(const layers::Dataset& data, const analysis::AffectedResult& r) {
-        layers::OutputTable t("affected_per_incident", {{"id", FieldKind::Text},
-                                                        {"date", FieldKind::Text},
-                                                        {"type", FieldKind::Text},
-                                                        {"radius_m", FieldKind::Real, 1},
-                                                        {"settlement_count", FieldKind::Integer},
-                                                        {"population", FieldKind::Integer},
-                                                        {"settlement_ids", FieldKind::Text}});
-        for (const analysis::IncidentReach& reach : r.per_incident) {
-            const layers::Incident& i = data.incidents.features[reach.incident];
-            std::string settlement_ids;
-            for (std::size_t s : reach.settlements) {
-                settlement_ids += (settlement_ids.empty() ? "" : ",") + data.settlements.features[s].id;
-            }
-            t.add(geo::Geometry::point(i.position),
-                  {i.id, i.date ? Value{i.date->to_string()} : Value{}, i.type.empty() ? Value{} : Value{i.type},
-                   reach.radius_m, static_cast<std::int64_t>(reach.settlements.size()), reach.population,
-                   settlement_ids});
-        }
-        return t;
-    }
 
     std::string summary_json(const analysis::AffectedResult& r, std::size_t incidents) const {
         nlohmann::ordered_json j;

@@ -7,7 +7,7 @@
 #include "tools/data_options.hpp"
 #include "tools/format.hpp"
 #include "tools/output_options.hpp"
-#include "tools/style_hints.hpp"
+#include "tools/result_tables.hpp"
 #include "tools/units.hpp"
 
 #include <ostream>
@@ -16,12 +16,6 @@
 namespace fergana::tools {
 
 namespace {
-
-using layers::FieldKind;
-using layers::Value;
-
-Value opt(const std::optional<double>& v) { return v ? Value{*v} : Value{}; }
-Value text_or_null(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
 
 class ProximityCommand final : public Command {
 public:
@@ -84,7 +78,7 @@ public:
         provenance.set("disputed", result.disputed_source);
         provenance.set("distance_accuracy_m", 0.01);
 
-        const layers::OutputTable table = to_table(data, result);
+        const layers::OutputTable table = proximity_table(data, result);
         if (m_output.wanted()) {
             m_output.write(table, provenance);
         } else {
@@ -105,81 +99,6 @@ private:
     bool m_fixed_date = false;
     analysis::IncidentFilter m_filter;
     analysis::ProximityOptions m_options;
-
-    static layers::OutputTable to_table(const layers::Dataset& data, const analysis::ProximityResult& result) {
-        layers::OutputTable t("proximity", {
-            {"id", FieldKind::Text},
-            {"date", FieldKind::Text},
-            {"type", FieldKind::Text},
-            {"side", FieldKind::Text},
-            {"side_enclave", FieldKind::Text},
-            {"border_pair", FieldKind::Text},
-            {"border_distance_m", FieldKind::Real, 2},
-            {"border_lon", FieldKind::Real, 7},
-            {"border_lat", FieldKind::Real, 7},
-            {"precision_m", FieldKind::Real, 1},
-            {"border_distance_min_m", FieldKind::Real, 2},
-            {"border_distance_max_m", FieldKind::Real, 2},
-            {"may_be_across_border", FieldKind::Boolean},
-            {"disputed_distance_m", FieldKind::Real, 2},
-            {"water_id", FieldKind::Text},
-            {"water_name", FieldKind::Text},
-            {"water_kind", FieldKind::Text},
-            {"water_distance_m", FieldKind::Real, 2},
-            {"enclave_name", FieldKind::Text},
-            {"enclave_distance_m", FieldKind::Real, 2},
-            {"settlement_id", FieldKind::Text},
-            {"settlement_name", FieldKind::Text},
-            {"settlement_distance_m", FieldKind::Real, 2},
-            {"marker-color", FieldKind::Text},
-            {"marker-size", FieldKind::Text},
-        });
-        for (const analysis::ProximityRow& row : result.rows) {
-            const layers::Incident& i = data.incidents.features[row.incident];
-            std::vector<Value> v;
-            v.emplace_back(i.id);
-            v.push_back(i.date ? Value{i.date->to_string()} : Value{});
-            v.push_back(text_or_null(i.type));
-            v.push_back(text_or_null(row.side_iso3));
-            v.push_back(text_or_null(row.side_enclave));
-            v.push_back(text_or_null(row.border_pair));
-            v.push_back(row.border ? Value{row.border->distance_m} : Value{});
-            v.push_back(row.border ? Value{row.border->point.lon} : Value{});
-            v.push_back(row.border ? Value{row.border->point.lat} : Value{});
-            v.push_back(opt(i.precision_m));
-            v.push_back(opt(row.border_distance_min_m));
-            v.push_back(opt(row.border_distance_max_m));
-            v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
-            v.push_back(opt(row.disputed_distance_m));
-            if (row.water) {
-                const layers::WaterFeature& w = data.water.features[row.water->index];
-                v.emplace_back(w.id);
-                v.push_back(text_or_null(w.name));
-                v.push_back(text_or_null(w.kind));
-                v.emplace_back(row.water->distance_m);
-            } else {
-                v.insert(v.end(), 4, Value{});
-            }
-            if (row.enclave) {
-                v.push_back(text_or_null(data.enclaves.features[row.enclave->index].name));
-                v.emplace_back(row.enclave->distance_m);
-            } else {
-                v.insert(v.end(), 2, Value{});
-            }
-            if (row.settlement) {
-                const layers::Settlement& s = data.settlements.features[row.settlement->index];
-                v.emplace_back(s.id);
-                v.push_back(text_or_null(s.name));
-                v.emplace_back(row.settlement->distance_m);
-            } else {
-                v.insert(v.end(), 3, Value{});
-            }
-            v.emplace_back(std::string(incident_colour(i.type)));
-            v.emplace_back(std::string(incident_marker_size(i.fatalities)));
-            t.add(geo::Geometry::point(i.position), std::move(v));
-        }
-        return t;
-    }
 
     static std::string metres(const std::optional<analysis::Nearest>& n) {
         return n ? format_number(n->distance_m, 0) : "-";

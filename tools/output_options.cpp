@@ -1,6 +1,7 @@
 #include "tools/output_options.hpp"
 
 #include "geo/error.hpp"
+#include "tools/qml.hpp"
 
 #include <charconv>
 
@@ -38,12 +39,18 @@ void OutputOptions::check(const std::vector<std::string>& inputs) const {
     layers::check_output_path(m_output, inputs, m_overwrite);
     if (!layers::is_special_file(m_output)) {
         layers::check_output_path(Provenance::sidecar_path(m_output), inputs, m_overwrite);
+        if (layers::format_for(m_output) == layers::OutputFormat::GeoJSON) {
+            layers::check_output_path(qml_path(m_output), inputs, m_overwrite);
+        }
     }
 }
 
 void OutputOptions::write(const layers::OutputTable& table, Provenance& provenance) const {
     provenance.add_output(m_output);
     layers::write_table(table, m_output, write_options());
+    if (!layers::is_special_file(m_output) && layers::format_for(m_output) == layers::OutputFormat::GeoJSON) {
+        layers::write_text_file(qml_path(m_output), qml_for(table), m_overwrite);
+    }
     provenance.write_beside(m_output, m_overwrite);
 }
 
