@@ -18,15 +18,21 @@ namespace fergana::geo {
 namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
-// Boxes are widened by this on top of the sag bound so that the rounding of Earth-centred
-// coordinates (about 1e-9 m) can never put a point of an edge outside its box.
-constexpr double box_margin_m = 1e-6;
-constexpr std::uint32_t no_vertex = std::numeric_limits<std::uint32_t>::max();
+// Boxes and bounds are widened by this so that the rounding of Earth-centred coordinates
+// (about 1e-9 m) and of PROJ's geodesics (about 15 nm) never makes a bound exceed a distance.
+constexpr double rounding_margin_m = 1e-6;
+// Ids are 32-bit to keep the search's data compact.
+constexpr std::uint32_t max_count = std::numeric_limits<std::uint32_t>::max() - 1;
+// A node whose items all belong to one geometry carries its id; others carry this.
+constexpr std::uint32_t mixed_geometries = std::numeric_limits<std::uint32_t>::max();
 
 // ---------------------------------------------------------------------------
 // A packed R-tree over boxes in D dimensions, built once by Sort-Tile-Recursive ordering.
+// Node i of a level covers entries [i * fanout, (i + 1) * fanout) of the level below (the
+// items, below the lowest level). Eight children per node measured fastest for border data:
+// sixteen costs more bound computations per node opened than it saves in levels.
 
-constexpr std::size_t fanout = 16;
+constexpr std::size_t fanout = 8;
 
 template <std::size_t D>
 struct BoxN {
@@ -119,15 +125,7 @@ std::pair<std::size_t, std::size_t> children(std::size_t index, std::size_t belo
     return {index * fanout, std::min(below_count, (index + 1) * fanout)};
 }
 
-double box_distance_m(const Box3& box, const Ecef& p) noexcept {
-    const std::array<double, 3> q{p.x, p.y, p.z};
-    double sum = 0.0;
-    for (std::size_t k = 0; k < 3; ++k) {
-        const double gap = std::max({box.lo[k] - q[k], q[k] - box.hi[k], 0.0});
-        sum += gap * gap;
-    }
-    return std::sqrt(sum);
-}
+std::size_t padded(std::size_t n) noexcept { return (n + fanout - 1) / fanout * fanout; }
 
 bool box_contains(const Box2& box, LonLat p) noexcept {
     return p.lon >= box.lo[0] && p.lon <= box.hi[0] && p.lat >= box.lo[1] && p.lat <= box.hi[1];
@@ -141,8 +139,47 @@ double wrap180(double lon_deg) noexcept {
     return r;
 }
 
+Ecef plus(const Ecef& u, const Ecef& v) noexcept { return {u.x + v.x, u.y + v.y, u.z + v.z}; }
+// An orthonormal frame for the Earth-centred coordinates. A rotation keeps every chord
+// length, so the bounds hold in any frame; with its third axis along the vertical at the
+// data's centre, the boxes of a regional dataset lie flat instead of tilted by the latitude
+// against the Earth-centred axes, which makes them tighter.
+struct Frame {
+    std::array<Ecef, 3> axes{{{1.0, 0.0, 0.0}, {0.0, 1.0, 0.0}, {0.0, 0.0, 1.0}}};
+
+    [[nodiscard]] Ecef to_frame(const Ecef& v) const noexcept {
+        return {axes[0].x * v.x + axes[0].y * v.y + axes[0].z * v.z,
+                axes[1].x * v.x + axes[1].y * v.y + axes[1].z * v.z,
+                axes[2].x * v.x + axes[2].y * v.y + axes[2].z * v.z};
+    }
+    [[nodiscard]] Ecef from_frame(const Ecef& v) const noexcept {
+        return {axes[0].x * v.x + axes[1].x * v.y + axes[2].x * v.z,
+                axes[0].y * v.x + axes[1].y * v.y + axes[2].y * v.z,
+                axes[0].z * v.x + axes[1].z * v.y + axes[2].z * v.z};
+    }
+
+    // East, north and up at the direction of the mean of the points.
+    static Frame centred_on(const std::vector<Ecef>& points) noexcept {
+        Ecef sum;
+        for (const Ecef& q : points) {
+            sum = plus(sum, q);
+        }
+        const double horizontal = std::hypot(sum.x, sum.y);
+        if (points.empty() || !(horizontal + std::fabs(sum.z) > 0.0)) {
+            return {};
+        }
+        const double lon = std::atan2(sum.y, sum.x);
+        const double lat = std::atan2(sum.z, horizontal);
+        Frame f;
+        f.axes[0] = {-std::sin(lon), std::cos(lon), 0.0};
+        f.axes[1] = {-std::sin(lat) * std::cos(lon), -std::sin(lat) * std::sin(lon), std::cos(lat)};
+        f.axes[2] = {std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat)};
+        return f;
+    }
+};
+
 std::uint32_t to_u32(std::size_t n, const char* what) {
-    if (n >= no_vertex) {
+    if (n >= max_count) {
         throw GeometryError(std::string("EdgeIndex: too many ") + what + " (the limit is 2^32 - 2)");
     }
     return static_cast<std::uint32_t>(n);
@@ -152,19 +189,53 @@ bool valid(LonLat p) noexcept {
     return std::isfinite(p.lon) && std::isfinite(p.lat) && std::fabs(p.lat) <= 90.0;
 }
 
-struct QueueEntry {
+// A node or item met by a search, with its lower bound.
+struct RunEntry {
     double bound_m;
-    std::uint32_t level;  // 0: an item (by leaf position); L >= 1: a node of tree level L - 1
+    std::uint32_t level;  // 0: an item (by leaf position); L >= 1: a node of levels[L - 1]
     std::uint32_t index;
 };
 
-bool later(const QueueEntry& x, const QueueEntry& y) noexcept {
-    return x.bound_m > y.bound_m;  // std heaps keep the largest on top: this makes a min-heap
-}
+// A cursor into a sorted run of RunEntry, [position, end), queued by its head's bound.
+struct QueueEntry {
+    double bound_m;
+    std::uint32_t position;
+    std::uint32_t end;
+};
+
+// std heaps keep the largest on top: ordering by "later" makes a min-heap of bounds.
+struct Later {
+    bool operator()(const QueueEntry& x, const QueueEntry& y) const noexcept {
+        return x.bound_m > y.bound_m;
+    }
+};
 
 bool hit_before(const EdgeHit& x, const EdgeHit& y) noexcept {
     return x.distance_m < y.distance_m ||
            (x.distance_m == y.distance_m && x.geometry_id < y.geometry_id);
+}
+
+// Squared distance from p to item k's chord (a + t d, 0 <= t <= 1) in a leaf block.
+template <typename Leaf>
+double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept {
+    const double wx = p.x - leaf.ax[k];
+    const double wy = p.y - leaf.ay[k];
+    const double wz = p.z - leaf.az[k];
+    const double t = std::min(
+        1.0, std::max(0.0, (wx * leaf.dx[k] + wy * leaf.dy[k] + wz * leaf.dz[k]) * leaf.inv_length2[k]));
+    const double ox = wx - t * leaf.dx[k];
+    const double oy = wy - t * leaf.dy[k];
+    const double oz = wz - t * leaf.dz[k];
+    return ox * ox + oy * oy + oz * oz;
+}
+
+// Squared distance from p to box k of a node block.
+template <typename Block>
+double box_distance2(const Block& block, std::size_t k, const Ecef& p) noexcept {
+    const double gx = std::max(0.0, std::max(block.lo_x[k] - p.x, p.x - block.hi_x[k]));
+    const double gy = std::max(0.0, std::max(block.lo_y[k] - p.y, p.y - block.hi_y[k]));
+    const double gz = std::max(0.0, std::max(block.lo_z[k] - p.z, p.z - block.hi_z[k]));
+    return gx * gx + gy * gy + gz * gz;
 }
 
 }  // namespace
@@ -181,12 +252,19 @@ struct EdgeIndex::Data {
         std::uint32_t first_vertex = 0;
         PartKind kind = PartKind::Point;
     };
-    // What the lower bound needs, in leaf order (hot in the search).
-    struct ItemBound {
-        Ecef a;
-        Ecef b;
-        double sag_m = 0.0;
-        std::uint32_t geometry = 0;
+    // The boxes of one node's children (up to `fanout`), in one aligned block so that opening
+    // a node reads a few adjacent cache lines. Unused slots hold empty boxes.
+    struct alignas(64) NodeBlock {
+        std::array<double, fanout> lo_x, lo_y, lo_z, hi_x, hi_y, hi_z;
+        std::array<std::uint32_t, fanout> geometry;  // the one geometry under each child, or mixed
+        std::uint32_t count = 0;
+    };
+    // The items of one leaf, likewise: the chord from a to a + d, 1/|d|^2 (0 for points), the
+    // sag plus rounding margin, and the geometry.
+    struct alignas(64) LeafBlock {
+        std::array<double, fanout> ax, ay, az, dx, dy, dz, inv_length2, reach_m;
+        std::array<std::uint32_t, fanout> geometry;
+        std::uint32_t count = 0;
     };
     // What the exact solution needs, in leaf order.
     struct ItemExact {
@@ -205,10 +283,19 @@ struct EdgeIndex::Data {
     };
 
     std::size_t geometry_count = 0;
+    // Geometries with at least one item: a search for more neighbours than this could never
+    // fill its list, hence never bound itself, and would visit the whole tree.
+    std::size_t searchable_geometries = 0;
+    // Items' chords and the levels' boxes are Earth-centred coordinates in this frame.
+    Frame frame;
     std::vector<PathInfo> paths;
-    std::vector<ItemBound> bounds;
-    std::vector<ItemExact> exact;
-    PackedRTree<3> tree;
+    std::vector<ItemExact> exact;  // item i is slot i % fanout of leaf i / fanout
+    std::vector<LeafBlock> leaves;
+    // levels[l][i]: the children of node i of tree level l + 1, which are nodes of level l
+    // (leaves for l = 0): levels[0] has one block per level-1 node, and levels.back() one
+    // block, the root's.
+    std::vector<std::vector<NodeBlock>> levels;
+    Box3 root_box = Box3::empty();
 
     std::vector<Ring> rings;
     std::vector<detail::RayEdge> ray_edges;
@@ -224,10 +311,20 @@ struct EdgeIndex::Data {
 
 struct EdgeIndex::Scratch::Impl {
     std::vector<QueueEntry> heap;
+    std::vector<RunEntry> runs;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;    // (level, index)
     std::vector<std::pair<std::uint32_t, std::uint32_t>> toggles;  // (geometry, part)
     std::vector<std::uint32_t> inside;                              // geometry ids, sorted
     std::vector<EdgeHit> hits;
+
+    // nearest_all's candidate set: every leaf whose box was within the anchor point's nearest
+    // distance plus slack_m of it.
+    const void* anchor_index = nullptr;
+    Ecef anchor_true;   // Earth-centred
+    Ecef anchor_frame;  // in the index's frame
+    double anchor_slack_m = 0.0;
+    std::vector<std::uint32_t> candidates;
+    std::vector<RunEntry> pending;
 
     // Nearest distance found so far per geometry, valid where stamp == query.
     std::vector<std::uint32_t> stamp;
@@ -235,13 +332,22 @@ struct EdgeIndex::Scratch::Impl {
     std::vector<std::uint32_t> slot;  // position in hits (within())
     std::uint32_t query = 0;
 
-    // The last vertices probed in this query: consecutive edges share their vertex.
+    // The last vertices probed and edges solved in this query, by coordinates: consecutive
+    // edges share a vertex, and neighbouring countries' rings share whole edges (often in
+    // opposite directions), so the same inverse problem would otherwise be solved again.
     struct CachedProbe {
-        std::uint32_t vertex = no_vertex;
+        LonLat vertex{infinity, infinity};
         detail::VertexProbe probe;
+    };
+    struct CachedEdge {
+        LonLat a{infinity, infinity};
+        LonLat b{infinity, infinity};
+        EdgeNearest nearest;
     };
     std::array<CachedProbe, 8> probes{};
     std::size_t next_probe = 0;
+    std::array<CachedEdge, 8> edges{};
+    std::size_t next_edge = 0;
 
     void begin(std::size_t geometry_count) {
         if (stamp.size() < geometry_count) {
@@ -254,7 +360,10 @@ struct EdgeIndex::Scratch::Impl {
             query = 1;
         }
         for (CachedProbe& c : probes) {
-            c.vertex = no_vertex;
+            c.vertex = {infinity, infinity};
+        }
+        for (CachedEdge& c : edges) {
+            c.a = {infinity, infinity};
         }
         hits.clear();
     }
@@ -265,7 +374,7 @@ struct EdgeIndex::Scratch::Impl {
         stamp[geometry] = query;
         best_m[geometry] = distance_m;
     }
-    [[nodiscard]] detail::VertexProbe lookup(std::uint32_t vertex) const noexcept {
+    [[nodiscard]] detail::VertexProbe lookup(LonLat vertex) const noexcept {
         for (const CachedProbe& c : probes) {
             if (c.vertex == vertex) {
                 return c.probe;
@@ -273,12 +382,30 @@ struct EdgeIndex::Scratch::Impl {
         }
         return {};
     }
-    void store(std::uint32_t vertex, const detail::VertexProbe& probe) noexcept {
+    void store(LonLat vertex, const detail::VertexProbe& probe) noexcept {
         if (!probe.known || lookup(vertex).known) {
             return;
         }
         probes[next_probe] = {vertex, probe};
         next_probe = (next_probe + 1) % probes.size();
+    }
+    // The solution for the edge a -> b or b -> a, if solved in this query.
+    [[nodiscard]] std::optional<EdgeNearest> solved(const GeodesicEdge& edge) const noexcept {
+        for (const CachedEdge& c : edges) {
+            if (c.a == edge.a && c.b == edge.b) {
+                return c.nearest;
+            }
+            if (c.a == edge.b && c.b == edge.a) {
+                EdgeNearest reversed = c.nearest;
+                reversed.along_m = std::max(0.0, edge.length_m - c.nearest.along_m);
+                return reversed;
+            }
+        }
+        return std::nullopt;
+    }
+    void remember(const GeodesicEdge& edge, const EdgeNearest& nearest) noexcept {
+        edges[next_edge] = {edge.a, edge.b, nearest};
+        next_edge = (next_edge + 1) % edges.size();
     }
 };
 
@@ -361,13 +488,25 @@ EdgeIndex::EdgeIndex(std::span<const Geometry> geometries) {
             }
         }
     }
-    to_u32(raw.size(), "edges");
+    to_u32(padded(raw.size()), "edges");
+    {
+        std::vector<bool> has_item(geometries.size(), false);
+        for (const RawItem& item : raw) {
+            has_item[data->paths[item.path].geometry] = true;
+        }
+        data->searchable_geometries =
+            static_cast<std::size_t>(std::count(has_item.begin(), has_item.end(), true));
+    }
 
     // Items: exact edge data (one inverse problem each) and a box holding the whole geodesic.
     std::vector<Ecef> ecef(vertices.size());
     std::transform(vertices.begin(), vertices.end(), ecef.begin(), to_ecef);
-    std::vector<Data::ItemBound> bounds(raw.size());
+    data->frame = Frame::centred_on(ecef);
+    for (Ecef& v : ecef) {
+        v = data->frame.to_frame(v);
+    }
     std::vector<Data::ItemExact> exact(raw.size());
+    std::vector<double> sags(raw.size());
     std::vector<Box3> boxes(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
         const RawItem& item = raw[i];
@@ -378,21 +517,93 @@ EdgeIndex::EdgeIndex(std::span<const Geometry> geometries) {
         } else {
             edge = GeodesicEdge::between(vertices[item.vertex], vertices[second]);
         }
-        const double sag = edge_sag_bound_m(edge.length_m);
+        sags[i] = edge_sag_bound_m(edge.length_m);
+        exact[i] = {edge, item.vertex, item.path};
         const Ecef& a = ecef[item.vertex];
         const Ecef& b = ecef[second];
-        bounds[i] = {a, b, sag, data->paths[item.path].geometry};
-        exact[i] = {edge, item.vertex, item.path};
-        const double grow = sag + box_margin_m;
+        const double grow = sags[i] + rounding_margin_m;
         boxes[i] = {{std::min(a.x, b.x) - grow, std::min(a.y, b.y) - grow, std::min(a.z, b.z) - grow},
                     {std::max(a.x, b.x) + grow, std::max(a.y, b.y) + grow, std::max(a.z, b.z) + grow}};
     }
-    data->tree.build(boxes);
-    data->bounds.reserve(raw.size());
+    PackedRTree<3> tree;
+    tree.build(boxes);
+
+    // Items in leaf order, one block per leaf. Item position pos = leaf * fanout + slot.
+    data->leaves.resize((raw.size() + fanout - 1) / fanout);
     data->exact.reserve(raw.size());
-    for (const std::uint32_t id : data->tree.order) {
-        data->bounds.push_back(bounds[id]);
+    for (std::size_t pos = 0; pos < tree.order.size(); ++pos) {
+        const std::uint32_t id = tree.order[pos];
+        const RawItem& item = raw[id];
+        const Ecef& a = ecef[item.vertex];
+        const Ecef& b = ecef[item.zero_length ? item.vertex : item.vertex + 1];
+        const double dx = b.x - a.x;
+        const double dy = b.y - a.y;
+        const double dz = b.z - a.z;
+        const double length2 = dx * dx + dy * dy + dz * dz;
+        Data::LeafBlock& leaf = data->leaves[pos / fanout];
+        const std::size_t k = pos % fanout;
+        leaf.ax[k] = a.x;
+        leaf.ay[k] = a.y;
+        leaf.az[k] = a.z;
+        leaf.dx[k] = dx;
+        leaf.dy[k] = dy;
+        leaf.dz[k] = dz;
+        leaf.inv_length2[k] = length2 > 0.0 ? 1.0 / length2 : 0.0;
+        leaf.reach_m[k] = sags[id] + rounding_margin_m;
+        leaf.geometry[k] = data->paths[item.path].geometry;
+        leaf.count = static_cast<std::uint32_t>(k + 1);
         data->exact.push_back(exact[id]);
+    }
+    // Node blocks, each child tagged with its one geometry (or mixed).
+    std::vector<std::uint32_t> tags;  // per node of the level below
+    for (const Data::LeafBlock& leaf : data->leaves) {
+        std::uint32_t tag = leaf.geometry[0];
+        for (std::size_t k = 1; k < leaf.count; ++k) {
+            if (leaf.geometry[k] != tag) {
+                tag = mixed_geometries;
+            }
+        }
+        tags.push_back(tag);
+    }
+    for (std::size_t l = 0; l < tree.levels.size(); ++l) {
+        const std::vector<Box3>& below = tree.levels[l];  // the boxes of the level-l nodes
+        std::vector<Data::NodeBlock> blocks((below.size() + fanout - 1) / fanout);
+        for (std::size_t n = 0; n < below.size(); ++n) {
+            Data::NodeBlock& block = blocks[n / fanout];
+            const std::size_t k = n % fanout;
+            if (k == 0) {
+                block.lo_x.fill(infinity);
+                block.lo_y.fill(infinity);
+                block.lo_z.fill(infinity);
+                block.hi_x.fill(-infinity);
+                block.hi_y.fill(-infinity);
+                block.hi_z.fill(-infinity);
+                block.geometry.fill(mixed_geometries);
+            }
+            block.lo_x[k] = below[n].lo[0];
+            block.lo_y[k] = below[n].lo[1];
+            block.lo_z[k] = below[n].lo[2];
+            block.hi_x[k] = below[n].hi[0];
+            block.hi_y[k] = below[n].hi[1];
+            block.hi_z[k] = below[n].hi[2];
+            block.geometry[k] = tags[n];
+            block.count = static_cast<std::uint32_t>(k + 1);
+        }
+        std::vector<std::uint32_t> above;
+        for (const Data::NodeBlock& block : blocks) {
+            std::uint32_t tag = block.geometry[0];
+            for (std::size_t k = 1; k < block.count; ++k) {
+                if (block.geometry[k] != tag) {
+                    tag = mixed_geometries;
+                }
+            }
+            above.push_back(tag);
+        }
+        tags = std::move(above);
+        data->levels.push_back(std::move(blocks));
+    }
+    if (!tree.levels.empty()) {
+        data->root_box = tree.levels.back().front();
     }
 
     // Rings: unwrapped longitudes, prepared edges, and slabs of longitude listing the edges
@@ -542,83 +753,147 @@ void find_containing(const DataT& d, LonLat p, ImplT& s) {
     }
 }
 
-}  // namespace
+// Solves item `pos` exactly, through the query's caches.
+template <typename DataT, typename ImplT>
+EdgeHit solve_item(const DataT& d, std::size_t pos, const Ecef& pe, LonLat p, ImplT& s) {
+    const auto& item = d.exact[pos];
+    EdgeNearest n;
+    if (const std::optional<EdgeNearest> cached = s.solved(item.edge)) {
+        n = *cached;
+    } else {
+        detail::VertexProbe at_a = s.lookup(item.edge.a);
+        detail::VertexProbe at_b = s.lookup(item.edge.b);
+        // The hint needs true Earth-centred coordinates (it uses the ellipsoid's normal).
+        const auto& leaf = d.leaves[pos / fanout];
+        const std::size_t k = pos % fanout;
+        const Ecef a{leaf.ax[k], leaf.ay[k], leaf.az[k]};
+        const Ecef b = plus(a, {leaf.dx[k], leaf.dy[k], leaf.dz[k]});
+        const double hint =
+            detail::edge_hint_m(d.frame.from_frame(pe), d.frame.from_frame(a),
+                                d.frame.from_frame(b), item.edge.length_m);
+        n = detail::nearest_on_edge(item.edge, p, hint, at_a, at_b);
+        s.store(item.edge.a, at_a);
+        s.store(item.edge.b, at_b);
+        s.remember(item.edge, n);
+    }
+    const auto& path = d.paths[item.path];
+    EdgeHit hit;
+    hit.geometry_id = path.geometry;
+    hit.distance_m = n.distance_m;
+    hit.nearest = n.nearest;
+    hit.where = {path.kind, path.part, path.ring, item.vertex - path.first_vertex, n.along_m};
+    return hit;
+}
 
-namespace {
-
-// Best-first search: visits boxes and items in increasing lower bound while the bound is at
-// most threshold(); solves items exactly and hands the hits to offer().
+// Best-first search: visits nodes and items in increasing lower bound while the bound is at
+// most threshold(), solves items whose bound is also below their geometry's best hit, and
+// hands the hits to offer(). Items take their turn among nodes: solving them in global bound
+// order wastes the fewest exact solutions, which cost far more than the search itself.
+// threshold() only ever decreases, so whatever it excludes never becomes needed.
+//
+// Until a first hit bounds it, the search prunes nothing, and queuing every child of every
+// node opened would cost more than all the rest. So the qualifying children of an opened
+// node are sorted once into a run, and the queue holds one cursor per run: popping a run's
+// head queues the run's next entry. Each pop queues at most two entries.
 template <typename DataT, typename ImplT, typename Threshold, typename Offer>
 void best_first(const DataT& d, LonLat p, ImplT& s, Threshold&& threshold, Offer&& offer) {
-    const auto& tree = d.tree;
-    if (tree.levels.empty()) {
+    if (d.levels.empty()) {
         return;
     }
-    const Ecef pe = to_ecef(p);
+    const Ecef pe = d.frame.to_frame(to_ecef(p));
     auto& heap = s.heap;
+    auto& runs = s.runs;
     heap.clear();
-    auto push = [&heap](double bound_m, std::uint32_t level, std::uint32_t index) {
-        heap.push_back({bound_m, level, index});
-        std::push_heap(heap.begin(), heap.end(), later);
+    runs.clear();
+    // Inserts into the run that starts at `begin`, keeping it sorted (runs are short).
+    auto insert = [&runs](std::size_t begin, RunEntry entry) {
+        runs.push_back(entry);
+        std::size_t i = runs.size() - 1;
+        while (i > begin && runs[i - 1].bound_m > entry.bound_m) {
+            runs[i] = runs[i - 1];
+            --i;
+        }
+        runs[i] = entry;
     };
-    const auto root_level = static_cast<std::uint32_t>(tree.levels.size());
-    push(std::max(0.0, box_distance_m(tree.levels.back().front(), pe)), root_level, 0);
+    auto queue = [&heap, &runs](std::size_t position, std::size_t end) {
+        heap.push_back({runs[position].bound_m, static_cast<std::uint32_t>(position),
+                        static_cast<std::uint32_t>(end)});
+        std::push_heap(heap.begin(), heap.end(), Later{});
+    };
+    std::array<double, fanout> distance2{};
 
+    {
+        const Box3& root = d.root_box;
+        const double gx = std::max({root.lo[0] - pe.x, pe.x - root.hi[0], 0.0});
+        const double gy = std::max({root.lo[1] - pe.y, pe.y - root.hi[1], 0.0});
+        const double gz = std::max({root.lo[2] - pe.z, pe.z - root.hi[2], 0.0});
+        runs.push_back({std::sqrt(gx * gx + gy * gy + gz * gz),
+                        static_cast<std::uint32_t>(d.levels.size()), 0});
+        queue(0, 1);
+    }
     while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), later);
+        std::pop_heap(heap.begin(), heap.end(), Later{});
         const QueueEntry top = heap.back();
         heap.pop_back();
-        if (top.bound_m > threshold()) {
+        const double limit = threshold();
+        if (top.bound_m > limit) {
             break;  // every bound left is larger: nothing left can qualify
         }
-        if (top.level == 0) {
-            const auto& bound = d.bounds[top.index];
-            if (s.best(bound.geometry) <= top.bound_m) {
-                continue;  // this geometry already has a hit at least this near
-            }
-            const auto& item = d.exact[top.index];
-            detail::VertexProbe at_a = s.lookup(item.vertex);
-            detail::VertexProbe at_b;
-            if (item.edge.length_m > 0.0) {
-                at_b = s.lookup(item.vertex + 1);
-            }
-            const double hint =
-                detail::edge_hint_m(pe, bound.a, bound.b, item.edge.length_m);
-            const EdgeNearest n = detail::nearest_on_edge(item.edge, p, hint, at_a, at_b);
-            s.store(item.vertex, at_a);
-            if (item.edge.length_m > 0.0) {
-                s.store(item.vertex + 1, at_b);
-            }
-            const auto& path = d.paths[item.path];
-            EdgeHit hit;
-            hit.geometry_id = path.geometry;
-            hit.distance_m = n.distance_m;
-            hit.nearest = n.nearest;
-            hit.where = {path.kind, path.part, path.ring, item.vertex - path.first_vertex,
-                         n.along_m};
-            if (hit.distance_m <= threshold()) {
-                offer(hit);
-            }
-            continue;
+        const RunEntry entry = runs[top.position];
+        if (top.position + 1 < top.end) {
+            queue(top.position + 1, top.end);
         }
-        if (top.level == 1) {
-            const auto [first, last] = children(top.index, d.bounds.size());
-            for (std::size_t i = first; i < last; ++i) {
-                const auto& bound = d.bounds[i];
-                const double lb = edge_distance_lower_bound_m(pe, bound.a, bound.b, bound.sag_m);
-                if (lb <= threshold() && lb < s.best(bound.geometry)) {
-                    push(lb, 0, static_cast<std::uint32_t>(i));
+        if (entry.level == 0) {
+            const std::uint32_t g = d.leaves[entry.index / fanout].geometry[entry.index % fanout];
+            if (entry.bound_m < s.best(g)) {
+                const EdgeHit hit = solve_item(d, entry.index, pe, p, s);
+                if (hit.distance_m <= threshold()) {
+                    offer(hit);
                 }
             }
             continue;
         }
-        const auto& below = tree.levels[top.level - 2];
-        const auto [first, last] = children(top.index, below.size());
-        for (std::size_t i = first; i < last; ++i) {
-            const double lb = box_distance_m(below[i], pe);
-            if (lb <= threshold()) {
-                push(lb, top.level - 1, static_cast<std::uint32_t>(i));
+        // The node's own tag sits with its siblings, in its parent's block.
+        const std::uint32_t tag =
+            d.levels[entry.level - 1][entry.index / fanout].geometry[entry.index % fanout];
+        if (tag != mixed_geometries && !(entry.bound_m < s.best(tag))) {
+            continue;  // its one geometry has a hit at least this near already
+        }
+        const std::size_t first = std::size_t{entry.index} * fanout;
+        const std::size_t begin = runs.size();
+        if (entry.level == 1) {
+            const auto& leaf = d.leaves[entry.index];
+            for (std::size_t i = 0; i < fanout; ++i) {
+                distance2[i] = chord_distance2(leaf, i, pe);
             }
+            for (std::size_t i = 0; i < leaf.count; ++i) {
+                const double reach = leaf.reach_m[i];
+                const double most = limit + reach;  // chord distances beyond this cannot qualify
+                if (distance2[i] <= most * most) {
+                    const double lb = std::max(0.0, std::sqrt(distance2[i]) - reach);
+                    if (lb < s.best(leaf.geometry[i])) {
+                        insert(begin, {lb, 0, static_cast<std::uint32_t>(first + i)});
+                    }
+                }
+            }
+        } else {
+            const auto& block = d.levels[entry.level - 2][entry.index];
+            for (std::size_t i = 0; i < fanout; ++i) {
+                distance2[i] = box_distance2(block, i, pe);
+            }
+            const double limit2 = limit * limit;
+            for (std::size_t i = 0; i < block.count; ++i) {
+                if (distance2[i] <= limit2) {
+                    const double lb = std::sqrt(distance2[i]);
+                    const std::uint32_t g = block.geometry[i];
+                    if (g == mixed_geometries || lb < s.best(g)) {
+                        insert(begin, {lb, entry.level - 1, static_cast<std::uint32_t>(first + i)});
+                    }
+                }
+            }
+        }
+        if (runs.size() > begin) {
+            queue(begin, runs.size());
         }
     }
 }
@@ -655,8 +930,11 @@ void EdgeIndex::search_nearest(LonLat p, std::size_t k, Scratch::Impl& s,
         }
     }
     const double limit_m = options.max_distance_m;
-    auto threshold = [&results, k, limit_m] {
-        return results.size() == k ? std::min(limit_m, results.back().distance_m) : limit_m;
+    const std::size_t wanted = std::min(k, d.searchable_geometries);
+    auto threshold = [&results, wanted, limit_m] {
+        return results.size() >= wanted && !results.empty()
+                   ? std::min(limit_m, results.back().distance_m)
+                   : limit_m;
     };
     auto offer = [&](const EdgeHit& hit) {
         const auto g = static_cast<std::uint32_t>(hit.geometry_id);
@@ -751,12 +1029,176 @@ std::vector<EdgeHit> EdgeIndex::within(LonLat p, double radius_m,
     return within(p, radius_m, scratch, options);
 }
 
+std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
+                                                    const EdgeQueryOptions& options,
+                                                    bool reuse) const {
+    if (!valid(p)) {
+        return std::nullopt;
+    }
+    const Data& d = *m_data;
+    if (options.polygon_interiors) {
+        s.begin(d.geometry_count);
+        find_containing(d, p, s);
+        if (!s.inside.empty()) {
+            return inside_hit(s.inside.front(), p);
+        }
+    }
+    auto within_limit = [&options](std::optional<EdgeHit> hit) {
+        return hit && hit->distance_m <= options.max_distance_m ? hit : std::nullopt;
+    };
+    const Ecef p_true = to_ecef(p);
+    const Ecef pe = d.frame.to_frame(p_true);
+
+    // An edge at distance D from p lies in a leaf whose box is within D of p, and the distance
+    // to a box moves by at most |anchor p| between the two points. So the leaves holding the
+    // edges nearest p have boxes within d*(p) + |anchor p| <= d*(anchor) + upper(anchor, p) +
+    // |anchor p| of the anchor: while that stays within the anchor's slack, the candidate
+    // leaves hold them all, and they are searched best-first like the tree's.
+    if (reuse && s.anchor_index == &d) {
+        const double moved_m = chord_m(s.anchor_frame, pe);
+        if (moved_m + geodesic_length_upper_bound_m(s.anchor_true, p_true) <= s.anchor_slack_m) {
+            s.begin(d.geometry_count);
+            auto& leaves = s.runs;  // candidate leaves by box bound
+            leaves.clear();
+            for (const std::uint32_t leaf : s.candidates) {
+                const auto& block = d.levels[0][leaf / fanout];
+                leaves.push_back({std::sqrt(box_distance2(block, leaf % fanout, pe)), 1, leaf});
+            }
+            // A heap, not a sort: only the few nearest leaves are ever opened.
+            auto leaf_later = [](const RunEntry& x, const RunEntry& y) {
+                return x.bound_m > y.bound_m;
+            };
+            std::make_heap(leaves.begin(), leaves.end(), leaf_later);
+            // Best-first over the leaves (by box) and the items of the leaves opened (by chord):
+            // open the next leaf while its box is nearer than every pending item.
+            auto& pending = s.pending;
+            pending.clear();
+            std::optional<EdgeHit> best;
+            for (;;) {
+                const auto nearest_pending = std::min_element(
+                    pending.begin(), pending.end(),
+                    [](const RunEntry& x, const RunEntry& y) { return x.bound_m < y.bound_m; });
+                const double item_bound =
+                    nearest_pending == pending.end() ? infinity : nearest_pending->bound_m;
+                const double leaf_bound = leaves.empty() ? infinity : leaves.front().bound_m;
+                const double bound = std::min(item_bound, leaf_bound);
+                if (!std::isfinite(bound) || (best && bound > best->distance_m)) {
+                    break;
+                }
+                if (leaf_bound < item_bound) {
+                    std::pop_heap(leaves.begin(), leaves.end(), leaf_later);
+                    const std::uint32_t leaf_index = leaves.back().index;
+                    leaves.pop_back();
+                    const auto& leaf = d.leaves[leaf_index];
+                    const std::size_t first = std::size_t{leaf_index} * fanout;
+                    for (std::size_t k = 0; k < leaf.count; ++k) {
+                        const double lb = std::max(
+                            0.0, std::sqrt(chord_distance2(leaf, k, pe)) - leaf.reach_m[k]);
+                        if (!best || lb <= best->distance_m) {
+                            pending.push_back({lb, 0, static_cast<std::uint32_t>(first + k)});
+                        }
+                    }
+                    continue;
+                }
+                const std::uint32_t pos = nearest_pending->index;
+                *nearest_pending = pending.back();
+                pending.pop_back();
+                const EdgeHit hit = solve_item(d, pos, pe, p, s);
+                if (!best || hit_before(hit, *best)) {
+                    best = hit;
+                }
+            }
+            return within_limit(best);
+        }
+    }
+
+    // A full search, without the distance limit so that d*(p) is known for the candidate set.
+    EdgeQueryOptions unlimited;
+    unlimited.polygon_interiors = false;
+    search_nearest(p, 1, s, unlimited);
+    if (s.hits.empty()) {
+        return std::nullopt;
+    }
+    const EdgeHit hit = s.hits.front();
+    if (reuse) {
+        // A slack that grows with the distance: far from the borders, a wide slack adds few
+        // leaves. Collect every leaf whose box is within d*(p) + slack.
+        const double slack_m = std::clamp(0.25 * hit.distance_m, 2000.0, 10000.0);
+        const double reach_m = hit.distance_m + slack_m;
+        s.candidates.clear();
+        s.stack.clear();
+        if (d.levels.size() == 1) {
+            s.candidates.push_back(0);  // the root is the only leaf
+        } else {
+            s.stack.emplace_back(static_cast<std::uint32_t>(d.levels.size()), 0U);
+        }
+        while (!s.stack.empty()) {
+            const auto [level, index] = s.stack.back();
+            s.stack.pop_back();
+            const auto& block = d.levels[level - 2][index];
+            for (std::size_t k = 0; k < block.count; ++k) {
+                if (box_distance2(block, k, pe) <= reach_m * reach_m) {
+                    const auto child = static_cast<std::uint32_t>(index * fanout + k);
+                    if (level == 2) {
+                        s.candidates.push_back(child);
+                    } else {
+                        s.stack.emplace_back(level - 1, child);
+                    }
+                }
+            }
+        }
+        s.anchor_index = &d;
+        s.anchor_true = p_true;
+        s.anchor_frame = pe;
+        s.anchor_slack_m = slack_m;
+    }
+    return within_limit(hit);
+}
+
 std::vector<std::optional<EdgeHit>> EdgeIndex::nearest_all(std::span<const LonLat> points,
                                                            unsigned threads,
                                                            const EdgeQueryOptions& options) const {
     std::vector<std::optional<EdgeHit>> out(points.size());
-    query_all(points.size(), threads,
-              [&](std::size_t i, Scratch& scratch) { out[i] = nearest(points[i], scratch, options); });
+    if (!m_data || points.empty()) {
+        return out;
+    }
+    // Morton order of longitude and latitude (21 bits each) brings neighbours together.
+    std::vector<std::pair<std::uint64_t, std::size_t>> order(points.size());
+    Box extent;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const LonLat q = points[i];
+        if (valid(q)) {
+            extent.extend(q);
+        }
+        auto quantise = [](double v, double lo, double span) {
+            const double f = std::clamp((v - lo) / span, 0.0, 1.0);
+            return static_cast<std::uint64_t>(f * 2097151.0);
+        };
+        const std::uint64_t x = valid(q) ? quantise(q.lon, -180.0, 360.0) : 0;
+        const std::uint64_t y = valid(q) ? quantise(q.lat, -90.0, 180.0) : 0;
+        std::uint64_t key = 0;
+        for (unsigned bit = 0; bit < 21; ++bit) {
+            key |= ((x >> bit) & 1U) << (2 * bit);
+            key |= ((y >> bit) & 1U) << (2 * bit + 1);
+        }
+        order[i] = {key, i};
+    }
+    std::sort(order.begin(), order.end());
+    // Reusing candidates pays only when a slack's reach holds several points: mean spacing
+    // under 2 km, from the points' extent (cos(lat) shrinks the longitude span).
+    bool reuse = false;
+    if (!extent.empty()) {
+        constexpr double km_per_deg = 111.2;
+        const double mid_lat = 0.5 * (extent.min_lat + extent.max_lat) * 3.14159265358979323846 / 180.0;
+        const double area_km2 = std::max(1e-6, (extent.max_lon - extent.min_lon) * km_per_deg *
+                                                   std::cos(mid_lat)) *
+                                std::max(1e-6, (extent.max_lat - extent.min_lat) * km_per_deg);
+        reuse = std::sqrt(area_km2 / static_cast<double>(points.size())) < 2.0;
+    }
+    query_all(points.size(), threads, [&](std::size_t i, Scratch& scratch) {
+        const std::size_t index = order[i].second;
+        out[index] = nearest_in_batch(points[index], *scratch.m_impl, options, reuse);
+    });
     return out;
 }
 
@@ -792,7 +1234,8 @@ void EdgeIndex::for_each_chunk(
         }
     };
     const std::size_t useful = (count + chunk - 1) / chunk;
-    const auto workers = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, useful)));
+    const auto workers =
+        static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, useful)));
     std::vector<std::thread> pool;
     try {
         for (unsigned t = 1; t < workers; ++t) {

@@ -10,20 +10,24 @@
 //   std::vector<geo::EdgeHit> close = index.within({71.0, 40.2}, 5000.0);
 //   std::vector<std::optional<geo::EdgeHit>> all = index.nearest_all(points, 2);  // 2 threads
 //
-// How it stays exact and fast: every edge (the geodesic between two vertices) and every
-// point is stored with its Earth-centred (ECEF) coordinates in a packed R-tree of 3-D
-// boxes. A straight line is never longer than a geodesic, and a geodesic edge never strays
-// from its chord by more than length^2 a / (8 b^2), so the distance from the query point to
-// a box or to an edge's chord, less that sag, is a proven lower bound of the geodesic
-// distance: no degree-to-metre conversion, meridian convergence or antimeridian case to get
-// wrong. The search visits boxes and edges in increasing lower bound (best-first) and solves
-// an edge exactly (geo::nearest_on_edge) only while its bound can still beat the k-th best
-// exact distance, so the first k exact results are the true k nearest. The bound is within
-// d^3 / (24 R^2) of the truth (1 mm at 10 km), so few losers are ever solved.
+// How it stays exact: every edge (the geodesic between two vertices) and every point is
+// stored with its Earth-centred coordinates, rotated so that the third axis is the vertical
+// at the data's centre (a rotation keeps every distance), in a packed R-tree of 3-D boxes
+// (eight children per node, Sort-Tile-Recursive order). A straight line is never longer than
+// a geodesic, and a geodesic edge never strays from its chord by more than
+// length^2 a / (8 b^2), so the distance from the query point to a box, or to an edge's chord
+// less that sag, is a proven lower bound of the geodesic distance: no degree-to-metre
+// conversion, meridian convergence or antimeridian case to get wrong. The search visits
+// boxes and edges in increasing lower bound (best-first) and solves an edge exactly
+// (geo::nearest_on_edge) only while its bound can still beat the k-th best exact distance,
+// so the first k exact results are the true k nearest. An edge's bound is within
+// d^3 / (24 R^2) of its distance (1 mm at 10 km), so few losers are ever solved; edges and
+// vertices shared by several geometries (neighbouring countries' rings) are solved once per
+// query. See docs/geodesic.md for the proofs and the measured costs.
 //
 // A polygon's interior counts (distance 0, `inside`) unless EdgeQueryOptions says otherwise:
 // rings are located through a second R-tree of longitude/latitude boxes and tested with a
-// meridian ray against geodesic edges (geo::polygon_contains).
+// meridian ray against geodesic edges (as geo::polygon_contains).
 //
 // Queries are const and thread-safe; each thread needs its own Scratch (the overloads
 // without one make a fresh one per call). One hit per geometry: its nearest part.
@@ -115,7 +119,12 @@ public:
     [[nodiscard]] std::vector<EdgeHit> within(LonLat p, double radius_m,
                                               const EdgeQueryOptions& options = {}) const;
 
-    /// nearest() for every point, spread over `threads` threads (0: one per hardware thread).
+    /// nearest() for every point, spread over `threads` threads (0: one per hardware thread);
+    /// the same answers, bit for bit. The points are visited in Morton order of longitude and
+    /// latitude, and when they are dense (closer than 2 km apart on average) each thread keeps
+    /// the candidate edges of a recent query: every edge whose bound from it was within its
+    /// nearest distance plus a slack R. For a later point within R/2 of it no edge outside
+    /// that set can be nearer, so only the set is scanned, not the tree.
     [[nodiscard]] std::vector<std::optional<EdgeHit>> nearest_all(
         std::span<const LonLat> points, unsigned threads,
         const EdgeQueryOptions& options = {}) const;
@@ -139,6 +148,8 @@ private:
 
     void search_nearest(LonLat p, std::size_t k, Scratch::Impl& s,
                         const EdgeQueryOptions& options) const;
+    std::optional<EdgeHit> nearest_in_batch(LonLat p, Scratch::Impl& s,
+                                            const EdgeQueryOptions& options, bool reuse) const;
     void for_each_chunk(
         std::size_t count, unsigned threads,
         const std::function<void(std::size_t, std::size_t, Scratch&)>& work) const;

@@ -138,9 +138,27 @@ struct Ecef {
 
 /// A lower bound of the geodesic distance from p to a geodesic edge a -> b whose sag
 /// bound is sag_m: the chord distance from p to the segment, less the sag and 1 um for
-/// rounding; never negative.
-[[nodiscard]] double edge_distance_lower_bound_m(const Ecef& p, const Ecef& a, const Ecef& b,
-                                                 double sag_m) noexcept;
+/// rounding; never negative. Inline: spatial indexes call it for every candidate edge.
+[[nodiscard]] inline double edge_distance_lower_bound_m(const Ecef& p, const Ecef& a,
+                                                        const Ecef& b, double sag_m) noexcept {
+    // Rounding of Earth-centred coordinates (about 1e-9 m) and PROJ's geodesics (about
+    // 15 nm) must never make the bound exceed a true distance.
+    constexpr double rounding_margin_m = 1e-6;
+    const double dx = b.x - a.x;
+    const double dy = b.y - a.y;
+    const double dz = b.z - a.z;
+    const double wx = p.x - a.x;
+    const double wy = p.y - a.y;
+    const double wz = p.z - a.z;
+    const double dd = dx * dx + dy * dy + dz * dz;
+    double t = dd > 0.0 ? (wx * dx + wy * dy + wz * dz) / dd : 0.0;
+    t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
+    const double ox = wx - t * dx;
+    const double oy = wy - t * dy;
+    const double oz = wz - t * dz;
+    const double bound = std::sqrt(ox * ox + oy * oy + oz * oz) - sag_m - rounding_margin_m;
+    return bound > 0.0 ? bound : 0.0;
+}
 
 // ---------------------------------------------------------------------------
 // Internals shared with geo/edge_index.cpp.

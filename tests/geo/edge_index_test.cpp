@@ -248,17 +248,39 @@ TEST_F(EdgeIndexScene, MaxDistanceLimitsNearest) {
     }
 }
 
-TEST_F(EdgeIndexScene, ThreadedBatchEqualsSequential) {
-    const std::vector<LonLat> points = random_points(3000, 5);
-    const auto batch = s_index->nearest_all(points, 2);
+void expect_batch_equals_sequential(const EdgeIndex& index, const std::vector<LonLat>& points,
+                                    const EdgeQueryOptions& options) {
+    const auto batch = index.nearest_all(points, 2, options);
     ASSERT_EQ(batch.size(), points.size());
     EdgeIndex::Scratch scratch;
     for (std::size_t i = 0; i < points.size(); ++i) {
-        const std::optional<EdgeHit> one = s_index->nearest(points[i], scratch);
-        ASSERT_TRUE(batch[i].has_value() && one.has_value());
-        EXPECT_EQ(batch[i]->geometry_id, one->geometry_id);
-        EXPECT_EQ(batch[i]->distance_m, one->distance_m);  // bit for bit: same work, same order
+        const std::optional<EdgeHit> one = index.nearest(points[i], scratch, options);
+        ASSERT_EQ(batch[i].has_value(), one.has_value()) << i;
+        if (one) {
+            EXPECT_EQ(batch[i]->geometry_id, one->geometry_id);
+            EXPECT_EQ(batch[i]->distance_m, one->distance_m);  // bit for bit: same solutions
+            EXPECT_EQ(batch[i]->inside, one->inside);
+        }
     }
+}
+
+TEST_F(EdgeIndexScene, ThreadedBatchEqualsSequential) {
+    // Sparse: every point searched on its own.
+    expect_batch_equals_sequential(*s_index, random_points(3000, 5), {});
+}
+
+TEST_F(EdgeIndexScene, DenseBatchReusesCandidatesExactly) {
+    // 20,000 points in a 0.6 x 0.4 degree box: a few hundred metres apart, so candidate sets
+    // are reused; the answers must not change, with and without a distance limit or interiors.
+    std::mt19937_64 rng(6);
+    std::uniform_real_distribution<double> lon(71.0, 71.6);
+    std::uniform_real_distribution<double> lat(40.2, 40.6);
+    std::vector<LonLat> points(20000);
+    for (LonLat& q : points) {
+        q = {lon(rng), lat(rng)};
+    }
+    expect_batch_equals_sequential(*s_index, points, {});
+    expect_batch_equals_sequential(*s_index, points, {5000.0, false});
 }
 
 TEST_F(EdgeIndexScene, QueryAllRethrowsTheFirstError) {
@@ -292,6 +314,10 @@ TEST(EdgeIndex, TiesGoToTheLowestId) {
     EXPECT_EQ(two[0].geometry_id, 1U);
     EXPECT_EQ(two[1].geometry_id, 2U);
     EXPECT_EQ(two[0].distance_m, two[1].distance_m);
+    // Asking for more neighbours than there are geometries returns them all, in order.
+    const std::vector<EdgeHit> all = index.nearest_k({70.1, 40.2}, 10);
+    ASSERT_EQ(all.size(), 3U);
+    EXPECT_EQ(all[2].geometry_id, 0U);
 }
 
 TEST(EdgeIndex, ReportsWhereTheNearestPointLies) {
