@@ -1,5 +1,7 @@
 #include "layers/dataset.hpp"
 
+#include "geo/error.hpp"
+
 namespace fergana::layers {
 
 const LayerOrigin& Dataset::origin(Role role) const {
@@ -14,6 +16,20 @@ const LayerOrigin& Dataset::origin(Role role) const {
         case Role::Disputed: return disputed.origin;
     }
     return countries.origin;
+}
+
+void Dataset::require(Role role) const {
+    const std::string name(to_string(role));
+    const LayerOrigin& o = origin(role);
+    if (!o.present) {
+        throw LayerError("no " + name + " layer: the data source has no layer named '" + name + "'", {},
+                         "give --" + name + " SRC (and --field " + name + ".FIELD=SOURCE_FIELD as needed)");
+    }
+    if (size(role) == 0) {
+        throw LayerError(o.read == 0 ? "the layer has no features" : "no usable feature: every one was skipped",
+                         Location{o.source, o.layer, {}, {}},
+                         "the " + name + " role needs at least one feature; 'fergana layers' lists the findings");
+    }
 }
 
 std::size_t Dataset::size(Role role) const {

@@ -23,9 +23,11 @@ struct LayerOrigin {
     std::string layer;        // layer name in the source
     std::string driver;       // GDAL driver short name
     std::string crs;          // the source CRS ("EPSG:32642"), before reprojection to WGS84
-    std::int64_t read = 0;    // features read from the source
+    std::int64_t read = 0;    // features read from the source (after source_filter)
     std::int64_t skipped = 0; // features skipped (NULL or empty geometry, ...)
     geo::Box extent;          // of the loaded features, WGS84 lon/lat
+    std::string server;         // a database's server and PostGIS versions; "" for files
+    std::string source_filter;  // what the source filtered (spatial window, WHERE); "" for none
 };
 
 template <typename T>
@@ -48,6 +50,9 @@ struct Dataset {
 
     [[nodiscard]] const LayerOrigin& origin(Role role) const;
     [[nodiscard]] std::size_t size(Role role) const;
+    /// Throws LayerError when the role was not loaded ("give --ROLE SRC") or has no usable
+    /// feature (an empty layer, or every feature skipped).
+    void require(Role role) const;
 };
 
 }  // namespace fergana::layers

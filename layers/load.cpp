@@ -5,6 +5,7 @@
 #include "layers/bundled.hpp"
 #include "layers/detail/gdal.hpp"
 #include "layers/detail/ogr_convert.hpp"
+#include "layers/detail/pushdown.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -72,10 +73,36 @@ struct RawFeature {
     Attributes attributes;
 };
 
+/// Databases opened once per load and shared by the roles read from them: a connection
+/// (and GDAL's look at the catalogue) costs far more than opening a file.
+struct OpenDatabases {
+    struct Entry {
+        GDALDatasetUniquePtr dataset;
+        std::string server;
+    };
+    std::map<std::string, Entry> entries;  // by connection string
+
+    GDALDataset& open(const std::string& source, std::string& server) {
+        Entry& e = entries[source];
+        if (!e.dataset) e.dataset = detail::open_vector(source, {}, false, &e.server);
+        server = e.server;
+        return *e.dataset;
+    }
+};
+
 class RoleReader {
 public:
     RoleReader(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options,
-               Findings& findings);
+               Findings& findings, OpenDatabases& databases);
+    RoleReader(const RoleReader&) = delete;
+    RoleReader& operator=(const RoleReader&) = delete;
+    ~RoleReader() {
+        // A shared database's layer is read again by the next role taking it: unfiltered.
+        if (m_layer != nullptr && !m_owned) {
+            m_layer->SetSpatialFilter(nullptr);
+            m_layer->SetAttributeFilter(nullptr);
+        }
+    }
 
     const LayerOrigin& origin() const noexcept { return m_origin; }
     const std::vector<FieldBinding>& bindings() const noexcept { return m_bindings; }
@@ -93,20 +120,33 @@ private:
     const RoleSpec& m_spec;
     const LoadOptions& m_options;
     Findings& m_findings;
-    GDALDatasetUniquePtr m_dataset;
+    GDALDatasetUniquePtr m_owned;      // a file's dataset; a database's is in OpenDatabases
+    GDALDataset* m_dataset = nullptr;
     OGRLayer* m_layer = nullptr;
     LayerOrigin m_origin;
     std::vector<FieldBinding> m_bindings;
     std::vector<int> m_attribute_fields;  // source fields kept as attributes
+    std::string m_source;              // as given: may hold a password, never printed
+    OGRSpatialReference m_source_srs;  // the layer's CRS (or the assumed one), GIS axis order
     std::unique_ptr<OGRCoordinateTransformation> m_transform;
     std::string m_coordinate_columns;  // CSV: "lon/lat" as detected, for messages
+    GIntBig m_count = -1;              // features the source will return; -1: unknown
     geo::GeosContext m_geos;
+    std::optional<geo::Box> m_window;  // LoadOptions::bbox, when it applies to this role
+    geo::GeosGeom m_window_geometry;
+    geo::GeosPrepared m_window_prepared;  // refers to m_window_geometry: declared after it
 
     void pick_layer(const RoleSource& where, bool explicit_source);
     void check_geometry_type();
     void set_up_crs();
     void bind_fields();
+    void set_up_filters();
+    std::optional<geo::Box> source_box(const geo::Box& wgs84_box) const;
+    std::string incident_filter() const;
+    bool in_window(const geo::Geometry& g);
     bool accept(const geo::Geometry& g, const std::string& fid);
+    /// The text, with invalid UTF-8 bytes replaced by U+FFFD (reported as a repair).
+    std::string valid_utf8(const char* text, const std::string& fid, const std::string& field);
     bool check_coordinates(const geo::Geometry& g, const std::string& fid);
     void repair(geo::Geometry& g, const std::string& fid);
     void add(Severity severity, std::string code, const std::string& fid, std::string message,
@@ -117,8 +157,9 @@ private:
 };
 
 RoleReader::RoleReader(Role role, const RoleSource& where, bool explicit_source,
-                       const LoadOptions& options, Findings& findings)
+                       const LoadOptions& options, Findings& findings, OpenDatabases& databases)
     : m_role(role), m_spec(spec(role)), m_options(options), m_findings(findings) {
+    m_source = where.source;
     m_origin.source = detail::redact(where.source);
     std::vector<std::string> open_options;
     if (detail::is_csv(where.source)) {
@@ -126,15 +167,22 @@ RoleReader::RoleReader(Role role, const RoleSource& where, bool explicit_source,
                         "Y_POSSIBLE_NAMES=lat,latitude,y",
                         "GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom"};
     }
-    m_dataset = detail::open_vector(where.source, open_options);
+    if (detail::is_postgres(where.source)) {
+        m_dataset = &databases.open(where.source, m_origin.server);
+        CPLErrorReset();  // what follows checks errors of opening, which was earlier or is done
+    } else {
+        m_owned = detail::open_vector(where.source, open_options);
+        m_dataset = m_owned.get();
+    }
     m_origin.driver = m_dataset->GetDriver() ? m_dataset->GetDriver()->GetDescription() : "";
     pick_layer(where, explicit_source);
     m_origin.present = true;
     check_geometry_type();
     set_up_crs();
     bind_fields();
+    set_up_filters();
     if (m_options.max_features > 0) {
-        const GIntBig n = m_layer->GetFeatureCount(FALSE);
+        const GIntBig n = m_count >= 0 ? m_count : m_layer->GetFeatureCount(FALSE);
         if (n > m_options.max_features) {
             throw LayerError("layer has " + std::to_string(n) + " features, more than --max-features " +
                                  std::to_string(m_options.max_features),
@@ -150,8 +198,13 @@ void RoleReader::pick_layer(const RoleSource& where, bool explicit_source) {
         if (m_layer == nullptr) {
             std::string names;
             for (OGRLayer* l : m_dataset->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
-            throw LayerError("no layer '" + where.layer + "' for role " + role_name,
-                             Location{m_origin.source, {}, {}, {}}, "layers there: " + names);
+            const bool database = detail::is_postgres(where.source);
+            throw LayerError(std::string(database ? "no table '" : "no layer '") + where.layer + "' for role " +
+                                 role_name + (database ? " (or it has no geometry column)" : ""),
+                             Location{m_origin.source, {}, {}, {}},
+                             (database ? "tables with geometry there: " : "layers there: ") +
+                                 (names.empty() ? std::string("none") : names) +
+                                 (database ? "; name one as schema.table" : ""));
         }
     } else {
         for (OGRLayer* l : m_dataset->GetLayers()) {
@@ -234,6 +287,7 @@ void RoleReader::set_up_crs() {
                          "give --assume-crs EPSG:n (e.g. EPSG:4326), or add a .prj / CRS to the source");
     }
     source_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    m_source_srs = source_srs;
     OGRSpatialReference wgs84;
     wgs84.SetWellKnownGeogCS("WGS84");
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -296,6 +350,138 @@ void RoleReader::bind_fields() {
     }
 }
 
+void RoleReader::set_up_filters() {
+    std::string described;
+    const auto& roles = m_options.bbox_roles;
+    if (m_options.bbox && (roles.empty() || std::find(roles.begin(), roles.end(), m_role) != roles.end())) {
+        m_window = *m_options.bbox;
+        const geo::Box& b = *m_window;
+        m_window_geometry = m_geos.from_geometry(geo::Geometry::polygon(
+            {{{{b.min_lon, b.min_lat}, {b.max_lon, b.min_lat}, {b.max_lon, b.max_lat}, {b.min_lon, b.max_lat},
+               {b.min_lon, b.min_lat}}}}));
+        m_window_prepared = m_geos.prepare(*m_window_geometry);
+        if (const auto box = source_box(b)) {
+            m_layer->SetSpatialFilterRect(box->min_lon, box->min_lat, box->max_lon, box->max_lat);
+            char text[160];
+            std::snprintf(text, sizeof text, "bbox %.9g,%.9g,%.9g,%.9g", box->min_lon, box->min_lat, box->max_lon,
+                          box->max_lat);
+            described = text;
+            if (m_transform) described += " (" + m_origin.crs + ")";
+        }
+    }
+    if (const std::string where = incident_filter(); !where.empty()) {
+        CPLErrorReset();
+        bool accepted = m_layer->SetAttributeFilter(where.c_str()) == OGRERR_NONE;
+        if (accepted) {
+            // A database checks the SQL only when it runs it: count now, so a clause the source
+            // cannot take is dropped here (the in-memory filter still applies) instead of
+            // ending the read early and silently.
+            m_count = m_layer->GetFeatureCount(TRUE);
+            accepted = m_count >= 0 && CPLGetLastErrorType() != CE_Failure;
+        }
+        if (accepted) {
+            described += (described.empty() ? "" : "; ") + std::string("where ") + where;
+        } else {
+            m_layer->SetAttributeFilter(nullptr);
+            m_count = -1;
+            CPLErrorReset();
+        }
+    }
+    m_origin.source_filter = described;
+}
+
+std::optional<geo::Box> RoleReader::source_box(const geo::Box& b) const {
+    if (!m_transform) {
+        // WGS84 already; widened by a hair against rounding in the source's own test.
+        const double pad = 1e-9 * std::max({1.0, std::fabs(b.min_lon), std::fabs(b.max_lon)});
+        return geo::Box{b.min_lon - pad, b.min_lat - pad, b.max_lon + pad, b.max_lat + pad};
+    }
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> inverse(OGRCreateCoordinateTransformation(&wgs84, &m_source_srs));
+    double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+    CPLErrorReset();
+    // The box's edges densified, then the envelope widened by 0.1% a side: conservative.
+    if (!inverse || !inverse->TransformBounds(b.min_lon, b.min_lat, b.max_lon, b.max_lat, &min_x, &min_y, &max_x,
+                                              &max_y, 21) ||
+        !std::isfinite(min_x) || !std::isfinite(min_y) || !std::isfinite(max_x) || !std::isfinite(max_y)) {
+        CPLErrorReset();
+        return std::nullopt;  // the loader's own test still applies
+    }
+    const double pad_x = 1e-3 * (max_x - min_x) + 1e-9 * std::max(1.0, std::fabs(max_x));
+    const double pad_y = 1e-3 * (max_y - min_y) + 1e-9 * std::max(1.0, std::fabs(max_y));
+    return geo::Box{min_x - pad_x, min_y - pad_y, max_x + pad_x, max_y + pad_y};
+}
+
+std::string RoleReader::incident_filter() const {
+    if (m_role != Role::Incidents) return {};
+    if (!m_options.incidents_from && !m_options.incidents_to && m_options.incident_types.empty()) return {};
+    detail::SqlDialect dialect;
+    if (m_origin.driver == "PostgreSQL") {
+        dialect = detail::SqlDialect::PostgreSQL;
+    } else if (m_origin.driver == "GPKG") {
+        dialect = detail::SqlDialect::SQLite;
+    } else {
+        return {};  // other drivers would evaluate it in OGR SQL, no faster than our own filter
+    }
+    detail::IncidentPushdown p;
+    p.from = m_options.incidents_from;
+    p.to = m_options.incidents_to;
+    p.types = m_options.incident_types;
+    const OGRFeatureDefn* defn = m_layer->GetLayerDefn();
+    for (std::size_t i = 0; i < m_spec.fields.size(); ++i) {
+        const int index = m_bindings[i].index;
+        if (index < 0) continue;
+        const OGRFieldDefn* field = defn->GetFieldDefn(index);
+        if (m_spec.fields[i].name == "date") {
+            switch (field->GetType()) {
+                case OFTString: p.date_column = detail::DateColumn::Text; break;
+                case OFTDate: p.date_column = detail::DateColumn::Date; break;
+                case OFTDateTime: p.date_column = detail::DateColumn::DateTime; break;
+                default: continue;  // a date in a number column: not ours to guess
+            }
+            p.date_field = field->GetNameRef();
+        } else if (m_spec.fields[i].name == "type" && field->GetType() == OFTString) {
+            p.type_field = field->GetNameRef();
+        }
+    }
+    return detail::incident_where(p, dialect);
+}
+
+bool RoleReader::in_window(const geo::Geometry& g) {
+    if (!m_window) return true;
+    const geo::Box bounds = g.bounds();
+    if (!bounds.intersects(*m_window)) return false;
+    if (g.has_points() && !g.has_lines() && !g.has_polygons()) return true;  // a point in the box meets it
+    return m_geos.prepared_intersects(*m_window_prepared, *m_geos.from_geometry(g));
+}
+
+std::string RoleReader::valid_utf8(const char* text, const std::string& fid, const std::string& field) {
+    const std::string_view s(text);
+    std::string out;
+    bool repaired = false;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+        bool ok = n > 0 && i + n <= s.size();
+        for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        if (ok) {
+            out.append(s.substr(i, n));
+            i += n;
+        } else {
+            out += "\xEF\xBF\xBD";
+            repaired = true;
+            ++i;
+        }
+    }
+    if (repaired) {
+        add(Severity::Repair, "invalid_utf8", fid, "text is not valid UTF-8: invalid bytes replaced by U+FFFD",
+            "re-encode the source as UTF-8 (for Shapefiles, check the .cpg)", field);
+    }
+    return out;
+}
+
 bool RoleReader::accept(const geo::Geometry& g, const std::string& fid) {
     const bool bad = (g.has_points() && !m_spec.points) || (g.has_lines() && !m_spec.lines) ||
                      (g.has_polygons() && !m_spec.polygons);
@@ -356,12 +542,25 @@ void RoleReader::repair(geo::Geometry& g, const std::string& fid) {
 
 template <typename Fn>
 void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, double progress_to) {
-    const GIntBig total = std::max<GIntBig>(1, m_layer->GetFeatureCount(FALSE));
+    const GIntBig total = std::max<GIntBig>(1, m_count >= 0 ? m_count : m_layer->GetFeatureCount(FALSE));
     const std::string stage = "reading " + std::string(to_string(m_role));
     m_layer->ResetReading();
     detail::ConversionNotes layer_notes;
     std::int64_t n = 0;
-    for (auto& feature : *m_layer) {
+    // A database read can fail half-way (a lost connection, a statement error): GDAL then
+    // ends the read as if the table were done. Such a failure must not pass as a short table.
+    const bool database = m_origin.driver == "PostgreSQL";
+    for (;;) {
+        CPLErrorReset();
+        OGRFeatureUniquePtr feature(m_layer->GetNextFeature());
+        if (!feature) {
+            if (database && CPLGetLastErrorType() == CE_Failure) {
+                throw LayerError("reading stopped after " + std::to_string(n) + " feature(s): " +
+                                     detail::scrub(detail::last_gdal_error(), m_source),
+                                 where(), "check the connection and the server's log");
+            }
+            break;
+        }
         ++n;
         ++m_origin.read;
         if ((n & 0xFFFF) == 0) {
@@ -386,7 +585,7 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
                 const auto date = Date::from_ymd(y, mo, d);
                 raw.values.emplace_back(date ? date->to_string() : std::string(feature->GetFieldAsString(b.index)));
             } else {
-                raw.values.emplace_back(feature->GetFieldAsString(b.index));
+                raw.values.emplace_back(valid_utf8(feature->GetFieldAsString(b.index), raw.fid, b.source_name));
             }
         }
         raw.label = raw.fid;
@@ -447,14 +646,19 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
             add(Severity::Warning, "empty_geometry", raw.label, "geometry collapsed when repaired: feature skipped");
             continue;
         }
+        if (!in_window(raw.geometry)) continue;  // outside LoadOptions::bbox: not wanted, not a finding
         for (int index : m_attribute_fields) {
             if (feature->IsFieldSetAndNotNull(index)) {
                 raw.attributes.emplace_back(feature->GetFieldDefnRef(index)->GetNameRef(),
-                                            feature->GetFieldAsString(index));
+                                            valid_utf8(feature->GetFieldAsString(index), raw.fid,
+                                                       feature->GetFieldDefnRef(index)->GetNameRef()));
             }
         }
         m_origin.extent.extend(raw.geometry.bounds());
         fn(std::move(raw));
+    }
+    if (n == 0) {
+        add(Severity::Warning, "empty_layer", {}, "the layer has no features");
     }
     if (layer_notes.dropped_z_or_m) {
         add(Severity::Repair, "z_or_m_dropped", {}, "Z or M values dropped: fergana works on lon/lat");
@@ -566,8 +770,8 @@ std::string normalise_pair(std::string pair) {
 }
 
 void load_role(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options,
-               Dataset& data, const Progress& progress, double from, double to) {
-    RoleReader reader(role, where, explicit_source, options, data.findings);
+               Dataset& data, const Progress& progress, double from, double to, OpenDatabases& databases) {
+    RoleReader reader(role, where, explicit_source, options, data.findings, databases);
     Maker m(reader, spec(role), data.findings);
     switch (role) {
         case Role::Countries:
@@ -846,12 +1050,20 @@ Dataset load_dataset(const LoadOptions& options, const Progress& progress) {
                                   ? std::vector<Role>(all_roles.begin(), all_roles.end())
                                   : options.wanted;
 
+    OpenDatabases databases;
     // Which layers of the default source exist, to know which roles it provides.
     std::set<std::string> default_layers;
     bool default_opened = false;
     auto open_default = [&] {
         if (default_opened) return;
         default_opened = true;
+        if (detail::is_postgres(default_source)) {
+            std::string server;
+            for (OGRLayer* l : databases.open(default_source, server).GetLayers()) {
+                default_layers.insert(lower(l->GetName()));
+            }
+            return;
+        }
         GDALDatasetUniquePtr ds = detail::open_vector(default_source);
         for (OGRLayer* l : ds->GetLayers()) default_layers.insert(lower(l->GetName()));
     };
@@ -874,7 +1086,7 @@ Dataset load_dataset(const LoadOptions& options, const Progress& progress) {
         const double from = static_cast<double>(k) / static_cast<double>(roles.size());
         const double to = static_cast<double>(k + 1) / static_cast<double>(roles.size());
         report(progress, from, "reading " + std::string(to_string(role)));
-        load_role(role, where, explicit_source, options, data, progress, from, to);
+        load_role(role, where, explicit_source, options, data, progress, from, to, databases);
     }
 
     check_duplicate_ids(data.water, [](const WaterFeature& f) -> const std::string& { return f.id; }, data.findings);

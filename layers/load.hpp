@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,8 +42,27 @@ struct LoadOptions {
     /// Return the dataset with its error findings instead of throwing (`fergana layers`
     /// lists them all). Layers that cannot be opened or used at all still throw.
     bool keep_going = false;
-    /// Refuse a layer with more features than this (--max-features); 0: no limit.
+    /// Refuse a layer with more features than this (--max-features); 0: no limit. Counted
+    /// after the source's filters (bbox, incident dates and types).
     std::int64_t max_features = 0;
+
+    /// Read only the features meeting this box, WGS84 lon/lat (--bbox, a map's extent);
+    /// nullopt (the default): everything. The source filters first, with the box widened
+    /// into its own CRS (its spatial index; on the server for PostGIS), then the loader keeps
+    /// exactly the features whose geometry meets the box (edges included).
+    std::optional<geo::Box> bbox;
+    /// The roles `bbox` applies to; empty (the default): every role. `proximity` windows the
+    /// incidents only, so distances still reach borders and settlements outside the box.
+    std::vector<Role> bbox_roles;
+
+    /// Incidents only: the dates and types the command will keep (--from, --to, --type;
+    /// types lower-case). Default: none. A PostGIS or GeoPackage source gets them as a
+    /// conservative WHERE clause (layers/detail/pushdown.hpp) so fewer rows are read; it
+    /// never drops an incident analysis::IncidentFilter keeps, and commands still apply that
+    /// filter. Rows the source drops are not validated.
+    std::optional<Date> incidents_from;
+    std::optional<Date> incidents_to;
+    std::vector<std::string> incident_types;
 };
 
 /// Parses "incidents.id=tkid" into options.fields. Throws UsageError naming the problem.

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <regex>
 
 namespace fergana::layers {
 
@@ -419,6 +420,50 @@ OGRwkbGeometryType layer_type(const OutputTable& table) {
     return lines ? wkbMultiLineString : wkbMultiPolygon;
 }
 
+OGRFeatureUniquePtr make_feature(OGRLayer& layer, const OutputFeature& feature, const std::vector<int>& indices,
+                                 OGRSpatialReference& wgs84) {
+    OGRFeatureUniquePtr ogr(OGRFeature::CreateFeature(layer.GetLayerDefn()));
+    if (!feature.geometry.empty()) {
+        std::unique_ptr<OGRGeometry> g = detail::to_ogr(feature.geometry);
+        g->assignSpatialReference(&wgs84);
+        const OGRwkbGeometryType type = wkbFlatten(layer.GetGeomType());
+        if (type == wkbMultiPolygon || type == wkbMultiLineString || type == wkbMultiPoint) {
+            g.reset(OGRGeometryFactory::forceTo(g.release(), type));
+        }
+        ogr->SetGeometryDirectly(g.release());
+    }
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+        const int i = indices[k];
+        const Value& v = feature.values[k];
+        if (std::holds_alternative<std::monostate>(v)) {
+            ogr->SetFieldNull(i);
+        } else if (const auto* s = std::get_if<std::string>(&v)) {
+            ogr->SetField(i, s->c_str());
+        } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
+            ogr->SetField(i, static_cast<GIntBig>(*n));
+        } else if (const auto* d = std::get_if<double>(&v)) {
+            if (std::isfinite(*d)) ogr->SetField(i, *d); else ogr->SetFieldNull(i);
+        } else if (const auto* b = std::get_if<bool>(&v)) {
+            ogr->SetField(i, *b ? 1 : 0);
+        }
+    }
+    return ogr;
+}
+
+std::unique_ptr<OGRFieldDefn> field_definition(const OutputField& f) {
+    auto defn = std::make_unique<OGRFieldDefn>(f.name.c_str(), OFTString);
+    switch (f.kind) {
+        case FieldKind::Text: defn->SetType(OFTString); break;
+        case FieldKind::Integer: defn->SetType(OFTInteger64); break;
+        case FieldKind::Real: defn->SetType(OFTReal); break;
+        case FieldKind::Boolean:
+            defn->SetType(OFTInteger);
+            defn->SetSubType(OFSTBoolean);
+            break;
+    }
+    return defn;
+}
+
 void write_with_gdal(const OutputTable& table, const std::string& path, const std::string& driver_name,
                      const AtomicTarget& target) {
     detail::ensure_gdal();
@@ -452,46 +497,16 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
         throw LayerError("cannot create the layer: " + detail::last_gdal_error(), where);
     }
     for (const OutputField& f : table.fields()) {
-        OGRFieldDefn defn(f.name.c_str(), OFTString);
-        switch (f.kind) {
-            case FieldKind::Text: defn.SetType(OFTString); break;
-            case FieldKind::Integer: defn.SetType(OFTInteger64); break;
-            case FieldKind::Real: defn.SetType(OFTReal); break;
-            case FieldKind::Boolean:
-                defn.SetType(OFTInteger);
-                defn.SetSubType(OFSTBoolean);
-                break;
-        }
-        if (layer->CreateField(&defn) != OGRERR_NONE) {
+        const auto defn = field_definition(f);
+        if (layer->CreateField(defn.get()) != OGRERR_NONE) {
             throw LayerError("cannot create field: " + detail::last_gdal_error(), Location{path, table.name(), {}, f.name});
         }
     }
     const bool transactions = ds->StartTransaction() == OGRERR_NONE;
+    std::vector<int> indices(table.fields().size());
+    for (std::size_t k = 0; k < indices.size(); ++k) indices[k] = static_cast<int>(k);
     for (const OutputFeature& feature : table.features()) {
-        OGRFeatureUniquePtr ogr(OGRFeature::CreateFeature(layer->GetLayerDefn()));
-        if (!feature.geometry.empty()) {
-            std::unique_ptr<OGRGeometry> g = detail::to_ogr(feature.geometry);
-            g->assignSpatialReference(&wgs84);
-            if (layer->GetGeomType() == wkbMultiPolygon || layer->GetGeomType() == wkbMultiLineString) {
-                g.reset(OGRGeometryFactory::forceTo(g.release(), layer->GetGeomType()));
-            }
-            ogr->SetGeometryDirectly(g.release());
-        }
-        for (std::size_t k = 0; k < table.fields().size(); ++k) {
-            const int i = static_cast<int>(k);
-            const Value& v = feature.values[k];
-            if (std::holds_alternative<std::monostate>(v)) {
-                ogr->SetFieldNull(i);
-            } else if (const auto* s = std::get_if<std::string>(&v)) {
-                ogr->SetField(i, s->c_str());
-            } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
-                ogr->SetField(i, static_cast<GIntBig>(*n));
-            } else if (const auto* d = std::get_if<double>(&v)) {
-                if (std::isfinite(*d)) ogr->SetField(i, *d); else ogr->SetFieldNull(i);
-            } else if (const auto* b = std::get_if<bool>(&v)) {
-                ogr->SetField(i, *b ? 1 : 0);
-            }
-        }
+        OGRFeatureUniquePtr ogr = make_feature(*layer, feature, indices, wgs84);
         if (layer->CreateFeature(ogr.get()) != OGRERR_NONE) {
             throw LayerError("cannot write a feature: " + detail::last_gdal_error(), where, "is the disk full?");
         }
@@ -508,7 +523,218 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
     }
 }
 
+// ---------------------------------------------------------------------------
+// PostGIS through GDAL's PG driver, in one transaction.
+
+/// GDAL's last message about the server's refusal, on one line, without the password.
+std::string server_error(const std::string& destination) {
+    return detail::server_message(detail::scrub(detail::last_gdal_error("the server refused"), destination));
+}
+
+/// Rolls the dataset's transaction back unless committed.
+class Transaction {
+public:
+    Transaction(GDALDataset& ds, const Location& where, const std::string& destination) : m_ds(ds) {
+        CPLErrorReset();
+        if (m_ds.StartTransaction(FALSE) != OGRERR_NONE) {
+            throw LayerError("cannot start a transaction: " + server_error(destination),
+                             where);
+        }
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction() {
+        if (!m_done) m_ds.RollbackTransaction();
+    }
+    void commit(const Location& where, const std::string& destination) {
+        CPLErrorReset();
+        m_done = true;
+        if (m_ds.CommitTransaction() != OGRERR_NONE || CPLGetLastErrorType() == CE_Failure) {
+            const std::string message = server_error(destination);
+            m_ds.RollbackTransaction();
+            throw LayerError("cannot commit: " + message, where, "nothing was written");
+        }
+    }
+
+private:
+    GDALDataset& m_ds;
+    bool m_done = false;
+};
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+/// The existing table, or nullptr. GDAL lists public tables without their schema.
+OGRLayer* find_table(GDALDataset& ds, const std::string& table) {
+    CPLErrorReset();
+    OGRLayer* layer = ds.GetLayerByName(table.c_str());
+    CPLErrorReset();
+    return layer;
+}
+
+bool same_family(OGRwkbGeometryType table_type, OGRwkbGeometryType ours) {
+    table_type = wkbFlatten(table_type);
+    if (table_type == wkbUnknown) return true;  // a GEOMETRY column takes anything
+    if (ours == wkbUnknown) return false;       // mixed rows need one
+    auto family = [](OGRwkbGeometryType t) {
+        if (t == wkbPoint || t == wkbMultiPoint) return 0;
+        if (t == wkbLineString || t == wkbMultiLineString) return 1;
+        if (t == wkbPolygon || t == wkbMultiPolygon) return 2;
+        return 3;
+    };
+    // A Point table cannot take a MultiPoint; a Multi* table takes either.
+    return family(table_type) == family(ours) && (table_type == ours || OGR_GT_IsSubClassOf(ours, table_type) ||
+                                                  table_type == OGR_GT_GetCollection(ours));
+}
+
+bool fits(FieldKind kind, const OGRFieldDefn& column) {
+    const OGRFieldType t = column.GetType();
+    switch (kind) {
+        case FieldKind::Text: return t == OFTString;
+        case FieldKind::Integer: return t == OFTInteger64 || (t == OFTInteger && column.GetSubType() == OFSTNone) || t == OFTReal;
+        case FieldKind::Real: return t == OFTReal;
+        case FieldKind::Boolean: return t == OFTInteger || t == OFTInteger64;
+    }
+    return false;
+}
+
+/// The column of each field in an existing table; throws naming the first that does not fit.
+std::vector<int> append_columns(OGRLayer& layer, const OutputTable& table, OGRwkbGeometryType type,
+                                const Location& where) {
+    const OGRSpatialReference* srs = layer.GetSpatialRef();
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
+    if (srs == nullptr || !srs->IsSame(&wgs84, same_options)) {
+        throw LayerError("--append: the table's CRS is " + (srs ? detail::crs_label(srs) : std::string("unknown")) +
+                             ", fergana writes EPSG:4326",
+                         where, "give --overwrite to replace the table, or another --table");
+    }
+    if (!table.features().empty() && !same_family(layer.GetGeomType(), type)) {
+        throw LayerError(std::string("--append: the table holds ") + OGRGeometryTypeToName(layer.GetGeomType()) +
+                             ", the rows are " + OGRGeometryTypeToName(type),
+                         where, "give --overwrite to replace the table, or another --table");
+    }
+    const OGRFeatureDefn* defn = layer.GetLayerDefn();
+    std::vector<int> indices;
+    for (const OutputField& f : table.fields()) {
+        int found = -1;
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            if (lower(defn->GetFieldDefn(i)->GetNameRef()) == lower(f.name)) found = i;
+        }
+        Location at = where;
+        at.field = f.name;
+        if (found < 0) {
+            throw LayerError("--append: the table has no column '" + f.name + "'", at,
+                             "append only the output of the same command; else give --overwrite or another --table");
+        }
+        const OGRFieldDefn* column = defn->GetFieldDefn(found);
+        if (!fits(f.kind, *column)) {
+            throw LayerError(std::string("--append: column '") + column->GetNameRef() + "' is " +
+                                 OGRFieldDefn::GetFieldTypeName(column->GetType()) + ", the rows need " +
+                                 OGRFieldDefn::GetFieldTypeName(field_definition(f)->GetType()),
+                             at, "give --overwrite to replace the table, or another --table");
+        }
+        indices.push_back(found);
+    }
+    return indices;
+}
+
+void write_postgis(const OutputTable& table, const std::string& destination, const WriteOptions& options) {
+    check_table_name(options.table);
+    const Location where{detail::redact(destination), options.table, {}, {}};
+    GDALDatasetUniquePtr ds = detail::open_vector(destination, {}, true);
+    OGRLayer* existing = find_table(*ds, options.table);
+    if (existing != nullptr && !options.overwrite && !options.append) {
+        throw LayerError("table '" + options.table + "' exists", where,
+                         "give --overwrite to replace it, or --append to add the rows to it");
+    }
+    const OGRwkbGeometryType type = layer_type(table);
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    Transaction transaction(*ds, where, destination);
+    OGRLayer* layer = nullptr;
+    std::vector<int> indices;
+    if (existing != nullptr && options.append) {
+        layer = existing;
+        indices = append_columns(*layer, table, type, where);
+    } else {
+        const bool fid_taken = std::any_of(table.fields().begin(), table.fields().end(),
+                                           [](const OutputField& f) { return lower(f.name) == "fid"; });
+        std::vector<std::string> lco = {"GEOMETRY_NAME=geom", fid_taken ? "FID=ogc_fid" : "FID=fid",
+                                        "SPATIAL_INDEX=GIST", "LAUNDER=NO", "PRECISION=NO",
+                                        existing != nullptr ? "OVERWRITE=YES" : "OVERWRITE=NO"};
+        if (!options.description.empty()) lco.push_back("DESCRIPTION=" + options.description);
+        std::vector<const char*> lco_pointers;
+        for (const std::string& o : lco) lco_pointers.push_back(o.c_str());
+        lco_pointers.push_back(nullptr);
+        CPLErrorReset();
+        layer = ds->CreateLayer(options.table.c_str(), &wgs84, type, const_cast<char**>(lco_pointers.data()));
+        if (layer == nullptr) {
+            throw LayerError("cannot create the table: " + server_error(destination), where,
+                             options.table.find('.') != std::string::npos ? "does the schema exist?" : "");
+        }
+        for (const OutputField& f : table.fields()) {
+            const auto defn = field_definition(f);
+            if (layer->CreateField(defn.get()) != OGRERR_NONE) {
+                throw LayerError("cannot create column: " + server_error(destination),
+                                 Location{where.file, options.table, {}, f.name});
+            }
+            indices.push_back(layer->GetLayerDefn()->GetFieldIndex(f.name.c_str()));
+        }
+    }
+    for (const OutputFeature& feature : table.features()) {
+        OGRFeatureUniquePtr ogr = make_feature(*layer, feature, indices, wgs84);
+        CPLErrorReset();
+        if (layer->CreateFeature(ogr.get()) != OGRERR_NONE) {
+            // The table is created with the first row: a missing schema shows here.
+            throw LayerError("cannot write to the table: " + server_error(destination), where,
+                             std::string(options.table.find('.') != std::string::npos && existing == nullptr
+                                             ? "does the schema exist? "
+                                             : "") +
+                                 "nothing was written");
+        }
+    }
+    // Ends a COPY in progress, so errors in its rows surface before the commit.
+    if (layer->SyncToDisk() != OGRERR_NONE) {
+        throw LayerError("cannot write to the table: " + server_error(destination), where, "nothing was written");
+    }
+    transaction.commit(where, destination);
+    CPLErrorReset();
+    GDALClose(GDALDataset::ToHandle(ds.release()));
+    if (CPLGetLastErrorType() == CE_Failure) {
+        throw LayerError("cannot finish writing: " + server_error(destination), where);
+    }
+}
+
 }  // namespace
+
+void check_table_name(const std::string& table) {
+    static const std::regex name(R"([a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?)");
+    if (table.empty()) {
+        throw UsageError("a PostGIS output needs --table NAME", "e.g. -o PG:dbname=gis --table proximity");
+    }
+    if (!std::regex_match(table, name)) {
+        throw UsageError("--table '" + table + "' is not a plain table name",
+                         "use lower-case letters, digits and underscores, optionally schema.name (e.g. results.proximity)");
+    }
+}
+
+void check_output_table(const std::string& destination, const WriteOptions& options) {
+    check_table_name(options.table);
+    GDALDatasetUniquePtr ds = detail::open_vector(destination, {}, true);
+    if (find_table(*ds, options.table) != nullptr && !options.overwrite && !options.append) {
+        throw LayerError("table '" + options.table + "' exists", Location{detail::redact(destination), options.table, {}, {}},
+                         "give --overwrite to replace it, or --append to add the rows to it");
+    }
+}
+
+bool is_postgis(const std::string& destination) {
+    return detail::is_postgres(destination);
+}
 
 bool is_special_file(const std::string& path) {
     if (path == "-") return true;
@@ -518,6 +744,7 @@ bool is_special_file(const std::string& path) {
 }
 
 OutputFormat format_for(const std::string& path) {
+    if (detail::is_postgres(path)) return OutputFormat::PostGIS;
     const std::string ext = extension_of(path);
     if (ext == ".csv") return OutputFormat::CSV;
     if (path == "-" || is_special_file(path)) return OutputFormat::GeoJSON;
@@ -534,7 +761,7 @@ OutputFormat format_for(const std::string& path) {
 }
 
 void check_output_path(const std::string& path, const std::vector<std::string>& inputs, bool overwrite) {
-    if (is_special_file(path)) return;
+    if (is_special_file(path) || detail::is_postgres(path)) return;
     const Location where{path, {}, {}, {}};
     std::error_code ec;
     for (const std::string& input : inputs) {
@@ -587,12 +814,17 @@ std::string to_geojson(const OutputTable& table, int precision) {
 
 void write_table(const OutputTable& table, const std::string& path, const WriteOptions& options) {
     const OutputFormat format = format_for(path);
+    if (format == OutputFormat::PostGIS) {
+        write_postgis(table, path, options);
+        return;
+    }
     AtomicTarget target(path, options.overwrite);
     switch (format) {
         case OutputFormat::GeoJSON: write_bytes(target, path, to_geojson(table, options.precision)); break;
         case OutputFormat::CSV: write_bytes(target, path, csv_text(table, options.precision)); break;
         case OutputFormat::GPKG: write_with_gdal(table, path, "GPKG", target); break;
         case OutputFormat::FlatGeobuf: write_with_gdal(table, path, "FlatGeobuf", target); break;
+        case OutputFormat::PostGIS: break;  // written above
     }
     target.commit();
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Writing results: a table of features (geometry + typed properties) to
-// GeoJSON (RFC 7946), CSV, GeoPackage or FlatGeobuf, chosen by the extension.
+// GeoJSON (RFC 7946), CSV, GeoPackage or FlatGeobuf, chosen by the extension, or to
+// a PostGIS table (a "PG:..." destination and WriteOptions::table).
 //
 //   layers::OutputTable t("proximity", {{"id", FieldKind::Text}, {"border_distance_m", FieldKind::Real, 2}});
 //   t.add(geo::Geometry::point({70.5, 40.1}), {std::string("inc-1"), 1234.5678});
@@ -10,6 +11,12 @@
 // at the end, so a failed run never leaves half a file. Special files ("-",
 // /dev/stdout, pipes, devices such as /dev/full) are written directly and never
 // replaced. An existing regular file is replaced only with `overwrite`.
+//
+// A PostGIS table is written in one transaction, so a failure leaves no half table (and,
+// with `overwrite`, the old table as it was): geometry column `geom` typed after the
+// features (Point, MultiLineString... or Geometry), SRID 4326, primary key `fid`, a GiST
+// index, and the provenance as the table's comment. An existing table is an error unless
+// `overwrite` (drop and create) or `append` (add rows; the columns must fit) is given.
 
 #include "geo/geometry.hpp"
 
@@ -53,25 +60,43 @@ private:
     std::vector<OutputFeature> m_features;
 };
 
-enum class OutputFormat { GeoJSON, CSV, GPKG, FlatGeobuf };
+enum class OutputFormat { GeoJSON, CSV, GPKG, FlatGeobuf, PostGIS };
 
 struct WriteOptions {
     /// Replace an existing regular file (--overwrite). Without it an existing file is an error.
     bool overwrite = false;
     /// Decimal digits of coordinates in GeoJSON and CSV (--precision); 7 is about 1 cm.
     int precision = 7;
+    /// PostGIS only: the table, "name" or "schema.name" (--table). Required there.
+    std::string table;
+    /// PostGIS only: add the rows to an existing table (--append). Default: refuse it.
+    bool append = false;
+    /// PostGIS only: the new table's comment (the provenance JSON); empty: none.
+    std::string description;
 };
 
-/// The format for a path: by extension; "-" and special files are GeoJSON unless the
-/// path ends in .csv. Throws UsageError for an unsupported extension (naming why,
-/// e.g. Shapefile truncates field names).
+/// The format for a path: PostGIS for "PG:..." (and postgresql:// URIs), else by extension;
+/// "-" and special files are GeoJSON unless the path ends in .csv. Throws UsageError for an
+/// unsupported extension (naming why, e.g. Shapefile truncates field names).
 OutputFormat format_for(const std::string& path);
+
+/// Refuses a PostGIS table name that is not name or schema.name of lower-case letters,
+/// digits and underscores (what PostgreSQL needs no quotes for). Throws UsageError.
+void check_table_name(const std::string& table);
+
+/// For a PostGIS destination: connects, checks PostGIS, and refuses an existing table
+/// without `overwrite` or `append` (naming it). Throws LayerError. Call before the work.
+void check_output_table(const std::string& destination, const WriteOptions& options);
+
+/// True for a PostGIS destination: "PG:..." or a postgresql:// URI.
+bool is_postgis(const std::string& destination);
 
 /// True for "-" and paths that exist and are not regular files (devices, pipes).
 bool is_special_file(const std::string& path);
 
 /// Refuses an output path that is one of the inputs (so no run can destroy its input),
 /// a missing directory, or an existing file without overwrite. Throws Error / UsageError.
+/// Nothing to check for a PostGIS destination (see check_output_table).
 void check_output_path(const std::string& path, const std::vector<std::string>& inputs,
                        bool overwrite);
 

@@ -8,6 +8,13 @@ std::string redact_source(const std::string& source) {
     return detail::redact(source);
 }
 
+bool crs_is_known(const std::string& crs) {
+    detail::ensure_gdal();
+    OGRSpatialReference srs;
+    CPLErrorReset();
+    return srs.SetFromUserInput(crs.c_str()) == OGRERR_NONE;
+}
+
 SourceInfo describe_source(const std::string& source) {
     GDALDatasetUniquePtr ds = detail::open_vector(source);
     SourceInfo info;

@@ -33,6 +33,9 @@ struct SourceInfo {
 /// A source string safe to print or record: the password of a PG: connection is redacted.
 std::string redact_source(const std::string& source);
 
+/// True when GDAL/PROJ understand `crs` (EPSG:n, WKT, PROJ string).
+bool crs_is_known(const std::string& crs);
+
 /// Opens `source` read-only and describes each of its layers. Throws LayerError.
 SourceInfo describe_source(const std::string& source);
 

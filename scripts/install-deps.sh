@@ -8,7 +8,9 @@ packages=(
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  chromium poppler-utils libxml2-utils
   geographiclib-tools libssl-dev
+  postgresql-15-postgis-3 postgresql-client-15
 )
 
 missing=()

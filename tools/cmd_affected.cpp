@@ -2,6 +2,7 @@
 #include "analysis/affected.hpp"
 #include "analysis/selection.hpp"
 #include "layers/load.hpp"
+#include "layers/source_info.hpp"
 #include "tools/command.hpp"
 #include "tools/data_options.hpp"
 #include "tools/format.hpp"
@@ -55,8 +56,20 @@ public:
         if (!m_from.empty()) m_filter.from = parse_date_option(m_from, "--from");
         if (!m_to.empty()) m_filter.to = parse_date_option(m_to, "--to");
         m_filter.types = split_list(m_types, true);
+        // The source may drop what the filter will drop (PostGIS: on the server); settlements
+        // outside --bbox are still in reach of the incidents inside it.
+        m_load.bbox_roles = {layers::Role::Incidents};
+        m_load.incidents_from = m_filter.from;
+        m_load.incidents_to = m_filter.to;
+        m_load.incident_types = m_filter.types;
         m_options.threads = parse_threads(m_threads);
         if (!m_per_incident.empty()) (void)layers::format_for(m_per_incident);
+        for (const auto& [option, value] : {std::pair{"--per-incident", &m_per_incident}, std::pair{"--summary", &m_summary}}) {
+            if (layers::is_postgis(*value)) {
+                throw UsageError(std::string(option) + " writes a file, not a PostGIS table",
+                                 "write the settlements with -o PG:... --table NAME, and this to a file");
+            }
+        }
     }
 
     int run(RunContext& context) override {
@@ -67,19 +80,15 @@ public:
             if (!extra->empty()) layers::check_output_path(*extra, inputs, m_output.overwrite());
         }
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
-        for (auto [present, role] : {std::pair{data.incidents.present(), "incidents"},
-                                     std::pair{data.settlements.present(), "settlements"}}) {
-            if (!present) {
-                throw LayerError(std::string("no ") + role + " layer", Location{m_load.data, {}, {}, {}},
-                                 std::string("give --") + role + " SRC");
-            }
-        }
+        data.require(layers::Role::Incidents);
+        data.require(layers::Role::Settlements);
         provenance.add_inputs(data);
         provenance.set("radius_m", m_options.radius_m);
         for (const auto& [type, r] : m_options.radius_by_type) provenance.set("radius_m." + type, r);
         provenance.set("from", m_from);
         provenance.set("to", m_to);
         provenance.set("types", m_types);
+        provenance.set("bbox", m_data.bbox());
         const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
         const analysis::AffectedResult result = analysis::affected(data, selected, m_options, context.progress);
 

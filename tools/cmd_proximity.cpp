@@ -3,6 +3,7 @@
 #include "analysis/proximity.hpp"
 #include "analysis/selection.hpp"
 #include "layers/load.hpp"
+#include "layers/source_info.hpp"
 #include "tools/command.hpp"
 #include "tools/data_options.hpp"
 #include "tools/format.hpp"
@@ -52,6 +53,12 @@ public:
         if (!m_from.empty()) m_filter.from = parse_date_option(m_from, "--from");
         if (!m_to.empty()) m_filter.to = parse_date_option(m_to, "--to");
         m_filter.types = split_list(m_types, true);
+        // The source may drop what the filter will drop (PostGIS: on the server); distances
+        // still reach borders and settlements outside --bbox.
+        m_load.bbox_roles = {layers::Role::Incidents};
+        m_load.incidents_from = m_filter.from;
+        m_load.incidents_to = m_filter.to;
+        m_load.incident_types = m_filter.types;
         if (!m_as_of.empty()) m_options.as_of = parse_date_option(m_as_of, "--as-of");
         m_options.follow_incident_dates = !m_fixed_date;
         m_options.threads = parse_threads(m_threads);
@@ -61,10 +68,7 @@ public:
         Provenance provenance("proximity", context.argv);
         m_output.check(m_data.input_paths());
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
-        if (!data.incidents.present()) {
-            throw LayerError("no incidents layer", Location{m_load.data, {}, {}, {}},
-                             "give --incidents SRC (and --field incidents.id=... as needed)");
-        }
+        data.require(layers::Role::Incidents);
         for (const layers::DisputedFeature& d : data.disputed.features) m_options.disputed.push_back(d.geometry);
         provenance.add_inputs(data);
         const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
@@ -75,6 +79,7 @@ public:
         provenance.set("from", m_from);
         provenance.set("to", m_to);
         provenance.set("types", m_types);
+        provenance.set("bbox", m_data.bbox());
         provenance.set("disputed", result.disputed_source);
         provenance.set("distance_accuracy_m", 0.01);
 

@@ -8,6 +8,7 @@
 #include "geo/geodesic.hpp"
 #include "geo/geos.hpp"
 #include "layers/load.hpp"
+#include "layers/source_info.hpp"
 #include "tools/command.hpp"
 #include "tools/data_options.hpp"
 #include "tools/format.hpp"
@@ -189,6 +190,14 @@ public:
         }
         std::sort(m_load.wanted.begin(), m_load.wanted.end());
         m_load.wanted.erase(std::unique(m_load.wanted.begin(), m_load.wanted.end()), m_load.wanted.end());
+        // The source filters the queried role first (PostGIS: on the server): by --bbox, else
+        // by the query's own box; places and zones are found anywhere.
+        m_load.bbox_roles = {m_role};
+        if (m_kind == "bbox" && !m_load.bbox) m_load.bbox = m_box;
+        if (m_role == Role::Incidents) {
+            m_load.incidents_from = m_filter.from;
+            m_load.incidents_to = m_filter.to;
+        }
     }
 
     int run(RunContext& context) override {
@@ -197,7 +206,7 @@ public:
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
         if (!data.origin(m_role).present) {
             throw LayerError("no " + std::string(layers::to_string(m_role)) + " layer",
-                             Location{m_load.data, {}, {}, {}},
+                             Location{layers::redact_source(m_load.data), {}, {}, {}},
                              "give --" + std::string(layers::to_string(m_role)) + " SRC");
         }
         provenance.add_inputs(data);
@@ -253,6 +262,7 @@ public:
         }
         provenance.set("query", m_kind);
         provenance.set("in", std::string(layers::to_string(m_role)));
+        provenance.set("bbox", m_data.bbox());
         for (const std::string& w : m_where) provenance.set("where", w);
 
         const bool with_distance = m_kind == "near" || m_kind == "nearest";
@@ -304,7 +314,7 @@ private:
         const layers::OutputTable zones = role_table(data, m_zone_role);
         if (!data.origin(m_zone_role).present) {
             throw LayerError("no " + std::string(layers::to_string(m_zone_role)) + " layer for --zone",
-                             Location{m_load.data, {}, {}, {}});
+                             Location{layers::redact_source(m_load.data), {}, {}, {}});
         }
         std::vector<geo::Polygon> polygons;
         std::vector<std::string> names;

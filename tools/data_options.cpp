@@ -2,6 +2,8 @@
 
 #include "geo/error.hpp"
 #include "layers/bundled.hpp"
+#include "layers/source_info.hpp"
+#include "tools/units.hpp"
 
 #include <charconv>
 
@@ -21,6 +23,11 @@ void DataOptions::declare(OptionSet& options) {
     options.flag({"--strict"}, "treat every validation finding (repairs, warnings) as an error", &m_strict);
     options.value({"--max-features"}, "N", "refuse a layer with more than N features", &m_max_features,
                   "no limit");
+    if (!options.declared("--bbox")) {  // `fergana map` has its own --bbox: the map's extent
+        options.value({"--bbox"}, "MINLON,MINLAT,MAXLON,MAXLAT",
+                      "read only features meeting the box (filtered in the source: on the server for PostGIS)",
+                      &m_bbox, "everything");
+    }
 }
 
 std::vector<std::string> DataOptions::input_paths() const {
@@ -42,6 +49,9 @@ layers::LoadOptions DataOptions::load_options() const {
     for (const std::string& f : m_fields) {
         layers::add_field_mapping(o, f);
     }
+    if (!m_assume_crs.empty() && !layers::crs_is_known(m_assume_crs)) {
+        throw UsageError("--assume-crs '" + m_assume_crs + "' is not a CRS PROJ knows", "give a CRS as EPSG:n, e.g. EPSG:4326");
+    }
     o.assume_crs = m_assume_crs;
     o.strict = m_strict;
     if (!m_max_features.empty()) {
@@ -52,6 +62,7 @@ layers::LoadOptions DataOptions::load_options() const {
         }
         o.max_features = n;
     }
+    if (!m_bbox.empty()) o.bbox = parse_bbox(m_bbox, "--bbox");
     return o;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The options every command that reads layers shares: --data, --<role> SRC,
-// --<role>-layer NAME, --field, --assume-crs, --strict, --max-features.
+// --<role>-layer NAME, --field, --assume-crs, --strict, --max-features, --bbox.
 
 #include "layers/load.hpp"
 #include "tools/options.hpp"
@@ -19,6 +19,8 @@ public:
     [[nodiscard]] layers::LoadOptions load_options() const;
     /// Every input source named (the default dataset included), to refuse writing over one.
     [[nodiscard]] std::vector<std::string> input_paths() const;
+    /// --bbox as given ("" when not), for the provenance.
+    [[nodiscard]] const std::string& bbox() const noexcept { return m_bbox; }
 
 private:
     std::string m_data;
@@ -27,6 +29,7 @@ private:
     std::vector<std::string> m_fields;
     std::string m_assume_crs;
     std::string m_max_features;
+    std::string m_bbox;
     bool m_strict = false;
 };
 

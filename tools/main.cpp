@@ -3,6 +3,7 @@
 //   0 success, 1 input or runtime error, 2 usage error.
 #include "geo/error.hpp"
 #include "geo/version.hpp"
+#include "layers/source_info.hpp"
 #include "layers/versions.hpp"
 #include "tools/command.hpp"
 #include "tools/progress_bar.hpp"
@@ -86,10 +87,13 @@ int run(int argc, char** argv) {
 }
 
 void print_error(const std::string& message, const std::string& hint) {
-    std::cerr << "fergana: error: " << message << "\n";
+    // The last guard: no message ever shows a connection string's password.
+    // One line, so that logs and `grep` keep the message and its hint together.
+    std::cerr << "fergana: error: " << fergana::layers::redact_source(message);
     if (!hint.empty()) {
-        std::cerr << "  hint: " << hint << "\n";
+        std::cerr << " (hint: " << fergana::layers::redact_source(hint) << ")";
     }
+    std::cerr << "\n";
 }
 
 }  // namespace

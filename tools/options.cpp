@@ -46,6 +46,12 @@ OptionSet::Option* OptionSet::find(std::string_view name) {
     return nullptr;
 }
 
+bool OptionSet::declared(std::string_view name) const {
+    return std::any_of(m_options.begin(), m_options.end(), [&](const Option& option) {
+        return std::find(option.names.begin(), option.names.end(), name) != option.names.end();
+    });
+}
+
 bool OptionSet::given(std::string_view name) const {
     for (const Option& option : m_options) {
         if (std::find(option.names.begin(), option.names.end(), name) != option.names.end()) {

@@ -32,6 +32,9 @@ public:
 
     /// Parses the arguments after the command name. Throws UsageError.
     void parse(const std::vector<std::string>& args);
+    /// True when an option of this name is declared (a command's own declaration wins over a
+    /// shared one: DataOptions leaves --bbox to `fergana map`).
+    [[nodiscard]] bool declared(std::string_view name) const;
     /// True when the option (any of its names) was given on the command line.
     [[nodiscard]] bool given(std::string_view name) const;
     /// True when --help was given (parse stops checking other arguments then).

@@ -9,9 +9,12 @@ namespace fergana::tools {
 
 void OutputOptions::declare(OptionSet& options, const std::string& what) {
     options.value({"-o", "--output"}, "FILE",
-                  "write " + what + " to FILE: .geojson, .csv, .gpkg or .fgb by extension; '-' for GeoJSON on stdout",
+                  "write " + what + " to FILE: .geojson, .csv, .gpkg or .fgb by extension; '-' for GeoJSON on stdout; "
+                  "PG:CONNECTION for a PostGIS table (with --table)",
                   &m_output);
-    options.flag({"--overwrite"}, "replace an existing output file", &m_overwrite);
+    options.value({"--table"}, "NAME", "the PostGIS table for -o PG:... (name or schema.name)", &m_table);
+    options.flag({"--overwrite"}, "replace an existing output file or table", &m_overwrite);
+    options.flag({"--append"}, "add the rows to an existing PostGIS table (its columns must fit)", &m_append);
     options.value({"--precision"}, "N", "decimal digits of coordinates in GeoJSON and CSV (0-15)", &m_precision, "7");
 }
 
@@ -25,17 +28,40 @@ void OutputOptions::validate() {
         m_precision_digits = n;
     }
     if (!m_output.empty()) (void)layers::format_for(m_output);  // unknown extension: usage error now
+    if (database()) {
+        layers::check_table_name(m_table);
+    } else if (!m_table.empty()) {
+        throw UsageError("--table goes with a PostGIS output (-o PG:...)", "a file output is named by -o alone");
+    }
+    if (m_append && !database()) {
+        throw UsageError("--append goes with a PostGIS output (-o PG:... --table NAME), not with -o " +
+                             std::string(m_output.empty() ? "missing" : "FILE"),
+                         "a file is replaced with --overwrite, never appended to");
+    }
+    if (m_append && m_overwrite) {
+        throw UsageError("--append and --overwrite exclude each other", "--append adds rows, --overwrite replaces the table");
+    }
+}
+
+bool OutputOptions::database() const noexcept {
+    return layers::is_postgis(m_output);
 }
 
 layers::WriteOptions OutputOptions::write_options() const {
     layers::WriteOptions o;
     o.overwrite = m_overwrite;
     o.precision = m_precision_digits;
+    o.table = m_table;
+    o.append = m_append;
     return o;
 }
 
 void OutputOptions::check(const std::vector<std::string>& inputs) const {
     if (m_output.empty()) return;
+    if (database()) {
+        layers::check_output_table(m_output, write_options());
+        return;
+    }
     layers::check_output_path(m_output, inputs, m_overwrite);
     if (!layers::is_special_file(m_output)) {
         layers::check_output_path(Provenance::sidecar_path(m_output), inputs, m_overwrite);
@@ -46,6 +72,14 @@ void OutputOptions::check(const std::vector<std::string>& inputs) const {
 }
 
 void OutputOptions::write(const layers::OutputTable& table, Provenance& provenance) const {
+    if (database()) {
+        // No file beside a table: the provenance becomes the table's comment.
+        provenance.add_output(m_output + " table " + m_table);
+        layers::WriteOptions options = write_options();
+        options.description = provenance.to_json();
+        layers::write_table(table, m_output, options);
+        return;
+    }
     provenance.add_output(m_output);
     layers::write_table(table, m_output, write_options());
     if (!layers::is_special_file(m_output) && layers::format_for(m_output) == layers::OutputFormat::GeoJSON) {

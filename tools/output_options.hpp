@@ -1,7 +1,7 @@
 #pragma once
-// The output options every command that writes features shares: -o FILE,
-// --overwrite, --precision N; and the one place that writes a table with its
-// provenance sidecar.
+// The output options every command that writes features shares: -o FILE|PG:...,
+// --table NAME, --overwrite, --append, --precision N; and the one place that writes a
+// table with its provenance (a sidecar file, or the PostGIS table's comment).
 
 #include "layers/output.hpp"
 #include "tools/options.hpp"
@@ -21,10 +21,13 @@ public:
     [[nodiscard]] bool wanted() const noexcept { return !m_output.empty(); }
     [[nodiscard]] const std::string& path() const noexcept { return m_output; }
     [[nodiscard]] bool overwrite() const noexcept { return m_overwrite; }
+    /// True for -o PG:... (a PostGIS table).
+    [[nodiscard]] bool database() const noexcept;
     [[nodiscard]] layers::WriteOptions write_options() const;
 
-    /// Refuses an output equal to an input, a missing directory, an existing file without
-    /// --overwrite: call before the work starts, so nothing is computed for nothing.
+    /// Refuses an output equal to an input, a missing directory, an existing file (or table)
+    /// without --overwrite (or --append), an unreachable server: call before the work
+    /// starts, so nothing is computed for nothing.
     void check(const std::vector<std::string>& inputs) const;
 
     /// Writes the table to -o, and the provenance beside it (recording the output).
@@ -33,7 +36,9 @@ public:
 private:
     std::string m_output;
     std::string m_precision;
+    std::string m_table;
     bool m_overwrite = false;
+    bool m_append = false;
     int m_precision_digits = 7;
 };
 

@@ -63,6 +63,9 @@ void Provenance::add_inputs(const layers::Dataset& data) {
         in.crs = o.crs;
         in.features = data.size(role);
         in.skipped = o.skipped;
+        in.read = o.read;
+        in.server = o.server;
+        in.source_filter = o.source_filter;
         in.sha256 = sha256_file(o.source);
         std::error_code ec;
         if (!in.sha256.empty()) in.bytes = static_cast<std::int64_t>(fs::file_size(o.source, ec));
@@ -82,7 +85,7 @@ void Provenance::set(const std::string& key, double value) {
 }
 
 void Provenance::add_output(const std::string& path) {
-    m_outputs.push_back(path);
+    m_outputs.push_back(layers::redact_source(path));
 }
 
 std::string Provenance::to_json() const {
@@ -109,6 +112,10 @@ std::string Provenance::to_json() const {
                                {"crs", in.crs},
                                {"features", in.features},
                                {"skipped", in.skipped},
+                               {"read", in.read},
+                               {"source_filter", in.source_filter.empty() ? ordered_json(nullptr)
+                                                                          : ordered_json(in.source_filter)},
+                               {"server", in.server.empty() ? ordered_json(nullptr) : ordered_json(in.server)},
                                {"sha256", in.sha256.empty() ? ordered_json(nullptr) : ordered_json(in.sha256)},
                                {"bytes", in.bytes < 0 ? ordered_json(nullptr) : ordered_json(in.bytes)}});
     }
@@ -130,7 +137,7 @@ std::string Provenance::sidecar_path(const std::string& output) {
 }
 
 void Provenance::write_beside(const std::string& output, bool overwrite) const {
-    if (output.rfind("PG:", 0) == 0 || layers::is_special_file(output)) return;
+    if (layers::is_postgis(output) || layers::is_special_file(output)) return;
     write_to(sidecar_path(output), overwrite);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Provenance: every output says which inputs (with SHA-256), versions, ellipsoid,
 // tolerances and options made it. Written as NAME.provenance.json beside an output
-// (or provenance.json in a report directory).
+// (or provenance.json in a report directory; a PostGIS table's comment). Connection
+// strings are recorded with their passwords redacted, never in the clear.
 
 #include "layers/dataset.hpp"
 
@@ -21,11 +22,13 @@ public:
     /// Starts the clock. `argv` is the whole command line.
     Provenance(std::string command, std::vector<std::string> argv);
 
-    /// Records every role the dataset loaded, with the source's hash and the finding counts.
+    /// Records every role the dataset loaded, with the source's hash (files), server version
+    /// (databases), what the source filtered and the finding counts.
     void add_inputs(const layers::Dataset& data);
     /// Records one setting (option value, tolerance, radius, as-of date...). Kept in call order.
     void set(const std::string& key, const std::string& value);
     void set(const std::string& key, double value);
+    /// Records an output (a connection string is redacted).
     void add_output(const std::string& path);
 
     /// The JSON text; `finished` stops the clock for duration_s.
@@ -40,8 +43,9 @@ public:
 
 private:
     struct Input {
-        std::string role, source, layer, driver, crs, sha256;
+        std::string role, source, layer, driver, crs, sha256, server, source_filter;
         std::int64_t bytes = -1;
+        std::int64_t read = 0;
         std::size_t features = 0;
         std::int64_t skipped = 0;
     };

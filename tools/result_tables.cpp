@@ -1,5 +1,6 @@
 #include "tools/result_tables.hpp"
 
+#include "tools/format.hpp"
 #include "tools/style_hints.hpp"
 
 namespace fergana::tools {
@@ -15,6 +16,61 @@ Value text_or_null(const std::string& s) { return s.empty() ? Value{} : Value{s}
 std::string incident_ids(const layers::Dataset& data, const std::vector<std::size_t>& incidents) {
     std::string out;
     for (std::size_t i : incidents) out += (out.empty() ? "" : ",") + data.incidents.features[i].id;
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& list) {
+    std::string out;
+    for (const std::string& s : list) out += (out.empty() ? "" : ";") + s;
+    return out;
+}
+
+std::string settlement_list(const analysis::DisputedInput& in, const analysis::Zone& z) {
+    std::string out;
+    for (std::size_t i : z.settlements) {
+        const layers::Settlement& s = in.settlements[i];
+        out += (out.empty() ? "" : "; ") + (s.name.empty() ? s.id : s.name);
+        if (s.population) out += " (" + std::to_string(*s.population) + ")";
+    }
+    return out;
+}
+
+std::string water_list(const analysis::DisputedInput& in, const std::vector<std::size_t>& list) {
+    std::string out;
+    for (std::size_t i : list) {
+        const layers::WaterFeature& w = in.water[i];
+        std::string item = w.name.empty() ? w.id : w.name;
+        if (!w.kind.empty()) item += " (" + w.kind + ")";
+        out += (out.empty() ? "" : "; ") + item;
+    }
+    return out;
+}
+
+std::string incident_list(const analysis::DisputedInput& in, const analysis::Zone& z) {
+    std::string out;
+    for (std::size_t i : z.incidents) out += (out.empty() ? "" : "; ") + in.incidents[i].id;
+    return out;
+}
+
+std::string enclave_settlements(const analysis::EnclaveInput& in, const analysis::DetectedEnclave& e) {
+    std::string out;
+    for (std::size_t i : e.settlements) {
+        const layers::Settlement& s = in.settlements[i];
+        out += (out.empty() ? "" : "; ") + (s.name.empty() ? s.id : s.name);
+        if (s.population) out += " (" + std::to_string(*s.population) + ")";
+    }
+    return out;
+}
+
+std::string enclave_water(const analysis::EnclaveInput& in, const analysis::DetectedEnclave& e) {
+    std::string out;
+    for (const analysis::WaterNearby& w : e.water) {
+        const layers::WaterFeature& f = in.water[w.water];
+        std::string item = f.name.empty() ? f.id : f.name;
+        if (!f.kind.empty()) item += " (" + f.kind + ")";
+        item += w.distance_m > 0.0 ? " " + format_number(w.distance_m, 0) + " m" : " inside";
+        out += (out.empty() ? "" : "; ") + item;
+    }
     return out;
 }
 
@@ -144,5 +200,190 @@ layers::OutputTable affected_per_incident_table(const layers::Dataset& data, con
     return t;
 }
 
+
+layers::OutputTable disputed_stretch_table(const analysis::DisputedResult& result) {
+    layers::OutputTable t("disputed_stretches", {
+        {"id", FieldKind::Text},
+        {"pair", FieldKind::Text},
+        {"claimant", FieldKind::Text},
+        {"other", FieldKind::Text},
+        {"source", FieldKind::Text},
+        {"length_m", FieldKind::Real, 2},
+        {"max_offset_m", FieldKind::Real, 2},
+        {"mean_offset_m", FieldKind::Real, 2},
+        {"max_lon", FieldKind::Real, 7},
+        {"max_lat", FieldKind::Real, 7},
+        {"zone", FieldKind::Text},
+        {"part", FieldKind::Integer},
+        {"from_m", FieldKind::Real, 2},
+        {"to_m", FieldKind::Real, 2},
+    });
+    for (const analysis::PairComparison& c : result.comparisons) {
+        for (int side = 0; side < 2; ++side) {
+            const auto& list = side == 0 ? c.stretches_a : c.stretches_b;
+            const std::string& claimant = side == 0 ? c.claimant_a : c.claimant_b;
+            const std::string& other = side == 0 ? c.claimant_b : c.claimant_a;
+            std::size_t n = 0;
+            for (const analysis::ClaimStretch& cs : list) {
+                const analysis::Stretch& s = cs.stretch;
+                std::vector<Value> v;
+                v.emplace_back(c.pair + "/" + claimant + "/" + std::to_string(++n));
+                v.emplace_back(c.pair);
+                v.emplace_back(claimant);
+                v.emplace_back(other);
+                v.emplace_back(std::string("fergana disputed"));
+                v.emplace_back(s.length_m);
+                v.emplace_back(s.max_offset_m);
+                v.emplace_back(s.mean_offset_m);
+                v.emplace_back(s.max_at.lon);
+                v.emplace_back(s.max_at.lat);
+                v.push_back(cs.zone.empty() ? Value{} : Value{cs.zone});
+                v.emplace_back(static_cast<std::int64_t>(s.part));
+                v.emplace_back(s.from_m);
+                v.emplace_back(s.to_m);
+                t.add(geo::Geometry::line(s.path), std::move(v));
+            }
+        }
+    }
+    return t;
+}
+
+layers::OutputTable disputed_zone_table(const analysis::DisputedInput& in,
+                                      const analysis::DisputedResult& result) {
+    layers::OutputTable t("disputed_zones", {
+        {"id", FieldKind::Text},
+        {"pair", FieldKind::Text},
+        {"claimant", FieldKind::Text},
+        {"other", FieldKind::Text},
+        {"source", FieldKind::Text},
+        {"area_m2", FieldKind::Real, 1},
+        {"width_m", FieldKind::Real, 1},
+        {"max_offset_m", FieldKind::Real, 2},
+        {"holder", FieldKind::Text},
+        {"holder_other", FieldKind::Text},
+        {"holder_basis", FieldKind::Text},
+        {"holder_basis_other", FieldKind::Text},
+        {"side", FieldKind::Text},
+        {"side_other", FieldKind::Text},
+        {"settlements", FieldKind::Text},
+        {"settlement_count", FieldKind::Integer},
+        {"population", FieldKind::Integer},
+        {"water", FieldKind::Text},
+        {"water_count", FieldKind::Integer},
+        {"incidents", FieldKind::Text},
+        {"incident_count", FieldKind::Integer},
+    });
+    for (const analysis::PairComparison& c : result.comparisons) {
+        for (const analysis::Zone& z : c.zones) {
+            std::vector<Value> v;
+            v.emplace_back(z.id);
+            v.emplace_back(c.pair);
+            v.emplace_back(c.claimant_a);
+            v.emplace_back(c.claimant_b);
+            v.emplace_back(std::string("fergana disputed"));
+            v.emplace_back(z.area_m2);
+            v.emplace_back(z.width_m);
+            v.emplace_back(z.max_offset_m);
+            v.push_back(text_or_null(z.holder_a));
+            v.push_back(text_or_null(z.holder_b));
+            v.emplace_back(z.holder_basis_a);
+            v.emplace_back(z.holder_basis_b);
+            v.push_back(text_or_null(z.side_a));
+            v.push_back(text_or_null(z.side_b));
+            v.push_back(text_or_null(settlement_list(in, z)));
+            v.emplace_back(static_cast<std::int64_t>(z.settlements.size()));
+            v.emplace_back(z.population);
+            v.push_back(text_or_null(water_list(in, z.water)));
+            v.emplace_back(static_cast<std::int64_t>(z.water.size()));
+            v.push_back(text_or_null(incident_list(in, z)));
+            v.emplace_back(static_cast<std::int64_t>(z.incidents.size()));
+            t.add(z.geometry, std::move(v));
+        }
+    }
+    return t;
+}
+
+layers::OutputTable border_status_table(const analysis::DisputedInput& in, const analysis::DisputedResult& result) {
+    layers::OutputTable t("border_status", {
+        {"id", FieldKind::Text},
+        {"pair", FieldKind::Text},
+        {"status", FieldKind::Text},
+        {"source", FieldKind::Text},
+        {"valid_from", FieldKind::Text},
+        {"valid_to", FieldKind::Text},
+        {"length_m", FieldKind::Real, 2},
+    });
+    for (const analysis::StatusSegment& s : result.segments) {
+        const layers::Border& b = in.borders[s.border];
+        std::vector<Value> v;
+        v.emplace_back(b.ref.id);
+        v.emplace_back(s.pair);
+        v.emplace_back(std::string(layers::to_string(s.status)));
+        v.push_back(text_or_null(b.source));
+        v.push_back(b.valid.from ? Value{b.valid.from->to_string()} : Value{});
+        v.push_back(b.valid.to ? Value{b.valid.to->to_string()} : Value{});
+        v.emplace_back(s.length_m);
+        t.add(b.geometry, std::move(v));
+    }
+    return t;
+}
+
+layers::OutputTable enclave_table(const analysis::EnclaveInput& in, const analysis::EnclaveResult& result) {
+    layers::OutputTable t("enclaves", {
+        {"id", FieldKind::Text},
+        {"name", FieldKind::Text},
+        {"kind", FieldKind::Text},
+        {"owner", FieldKind::Text},
+        {"host", FieldKind::Text},
+        {"depth", FieldKind::Integer},
+        {"parent", FieldKind::Text},
+        {"neighbours", FieldKind::Text},
+        {"touches_sea", FieldKind::Boolean},
+        {"area_m2", FieldKind::Real, 1},
+        {"perimeter_m", FieldKind::Real, 1},
+        {"mainland_distance_m", FieldKind::Real, 2},
+        {"nearest_lon", FieldKind::Real, 7},
+        {"nearest_lat", FieldKind::Real, 7},
+        {"mainland_lon", FieldKind::Real, 7},
+        {"mainland_lat", FieldKind::Real, 7},
+        {"settlements", FieldKind::Text},
+        {"settlement_count", FieldKind::Integer},
+        {"population", FieldKind::Integer},
+        {"water", FieldKind::Text},
+        {"water_count", FieldKind::Integer},
+        {"record_in_force", FieldKind::Boolean},
+    });
+    for (const analysis::DetectedEnclave& e : result.enclaves) {
+        std::vector<Value> v;
+        v.emplace_back(e.id);
+        v.push_back(text_or_null(e.name));
+        v.emplace_back(std::string(analysis::to_string(e.kind)));
+        v.emplace_back(e.owner);
+        v.push_back(text_or_null(e.host));
+        v.emplace_back(static_cast<std::int64_t>(e.depth));
+        v.push_back(text_or_null(e.parent));
+        v.emplace_back(joined(e.neighbours));
+        v.emplace_back(e.touches_sea);
+        v.emplace_back(e.area_m2);
+        v.emplace_back(e.perimeter_m);
+        if (e.mainland_distance_m) {
+            v.emplace_back(*e.mainland_distance_m);
+            v.emplace_back(e.nearest_on_part.lon);
+            v.emplace_back(e.nearest_on_part.lat);
+            v.emplace_back(e.nearest_on_mainland.lon);
+            v.emplace_back(e.nearest_on_mainland.lat);
+        } else {
+            v.insert(v.end(), 5, Value{});
+        }
+        v.push_back(text_or_null(enclave_settlements(in, e)));
+        v.emplace_back(static_cast<std::int64_t>(e.settlements.size()));
+        v.emplace_back(e.population);
+        v.push_back(text_or_null(enclave_water(in, e)));
+        v.emplace_back(static_cast<std::int64_t>(e.water.size()));
+        v.push_back(e.record ? Value{e.record_in_force} : Value{});
+        t.add(geo::Geometry::polygon(e.polygon), std::move(v));
+    }
+    return t;
+}
 
 }  // namespace fergana::tools

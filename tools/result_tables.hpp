@@ -3,6 +3,8 @@
 // output fields, shared by the commands and the report.
 
 #include "analysis/affected.hpp"
+#include "analysis/disputed.hpp"
+#include "analysis/enclaves.hpp"
 #include "analysis/proximity.hpp"
 #include "layers/output.hpp"
 
@@ -14,5 +16,14 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
 layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& result);
 /// One point per incident with the settlements and population in its reach.
 layers::OutputTable affected_per_incident_table(const layers::Dataset& data, const analysis::AffectedResult& result);
+
+/// One line per disputed stretch and claimant (`fergana disputed`).
+layers::OutputTable disputed_stretch_table(const analysis::DisputedResult& result);
+/// One polygon per zone between two claimants' lines.
+layers::OutputTable disputed_zone_table(const analysis::DisputedInput& in, const analysis::DisputedResult& result);
+/// The borders in force whose status is disputed, delimited or unknown.
+layers::OutputTable border_status_table(const analysis::DisputedInput& in, const analysis::DisputedResult& result);
+/// One polygon per detected enclave, exclave or counter-enclave (`fergana enclaves`).
+layers::OutputTable enclave_table(const analysis::EnclaveInput& in, const analysis::EnclaveResult& result);
 
 }  // namespace fergana::tools

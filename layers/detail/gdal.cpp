@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <mutex>
 #include <regex>
@@ -32,15 +34,153 @@ std::string last_gdal_error(const std::string& fallback) {
     return message;
 }
 
-std::string redact(const std::string& source) {
-    static const std::regex password(R"((password\s*=\s*)('[^']*'|[^\s]*))", std::regex::icase);
-    if (source.rfind("PG:", 0) != 0 && source.rfind("pg:", 0) != 0 &&
-        source.find("postgresql://") == std::string::npos) {
-        return source;
+namespace {
+
+// libpq's keyword form: password=value, password = 'quoted \' value' (and sslpassword,
+// a key's passphrase). Over-redacting (an unquoted value runs to the next space) is
+// harmless; under-redacting is not.
+const std::regex& keyword_password() {
+    static const std::regex re(R"((\b(?:ssl)?password\s*=\s*)('(?:\\.|[^'\\])*'?|(?:\\.|[^\s\\])+))",
+                               std::regex::icase);
+    return re;
+}
+// URI form: postgresql://user:secret@host/db
+const std::regex& uri_password() {
+    static const std::regex re(R"((postgres(?:ql)?://[^:/@\s]*:)([^@\s]*)@)", std::regex::icase);
+    return re;
+}
+
+bool mentions_postgres(const std::string& text) {
+    static const std::regex re(R"(PG:|postgres(?:ql)?://)", std::regex::icase);
+    return std::regex_search(text, re);
+}
+
+std::string unescape_quoted(const std::string& value) {
+    std::string body = value;
+    if (!body.empty() && body.front() == '\'') body.erase(0, 1);
+    if (!body.empty() && body.back() == '\'') body.pop_back();
+    std::string out;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        if (body[i] == '\\' && i + 1 < body.size()) ++i;
+        out += body[i];
     }
-    std::string out = std::regex_replace(source, password, "$1***");
-    static const std::regex url_password(R"((postgres(?:ql)?://[^:/@]+:)[^@]*@)");
-    return std::regex_replace(out, url_password, "$1***@");
+    return out;
+}
+
+std::string percent_decode(const std::string& value) {
+    std::string out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '%' && i + 2 < value.size() && std::isxdigit(static_cast<unsigned char>(value[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(value[i + 2]))) {
+            out += static_cast<char>(std::stoi(value.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += value[i];
+        }
+    }
+    return out;
+}
+
+void replace_all(std::string& text, const std::string& what, const std::string& with) {
+    if (what.empty()) return;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size())) {
+        text.replace(at, what.size(), with);
+    }
+}
+
+}  // namespace
+
+std::string redact(const std::string& source) {
+    if (!mentions_postgres(source)) return source;
+    std::string out;
+    auto last = source.cbegin();
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), keyword_password());
+         it != std::sregex_iterator(); ++it) {
+        const std::string value = (*it)[2].str();
+        out.append(last, (*it)[0].first);
+        // Already redacted ("***'" in a message quoting a source): keep the quote after it.
+        const bool redacted = value.rfind("***", 0) == 0 &&
+                              value.find_first_not_of("'\":,;)]}", 3) == std::string::npos;
+        out += redacted ? (*it)[0].str() : (*it)[1].str() + "***";
+        last = (*it)[0].second;
+    }
+    out.append(last, source.cend());
+    return std::regex_replace(out, uri_password(), "$1***@");
+}
+
+std::string scrub(const std::string& text, const std::string& source) {
+    std::string out = redact(text);
+    if (!is_postgres(source)) return out;
+    std::vector<std::string> secrets;
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), keyword_password());
+         it != std::sregex_iterator(); ++it) {
+        secrets.push_back((*it)[2].str());
+        secrets.push_back(unescape_quoted((*it)[2].str()));
+    }
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), uri_password());
+         it != std::sregex_iterator(); ++it) {
+        secrets.push_back((*it)[2].str());
+        secrets.push_back(percent_decode((*it)[2].str()));
+    }
+    // Longest first, so a password containing another one is removed whole.
+    std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (const std::string& secret : secrets) {
+        if (secret != "***") replace_all(out, secret, "***");
+    }
+    return out;
+}
+
+std::string server_message(const std::string& gdal_message) {
+    std::string text = gdal_message;
+    if (const auto error = text.find("ERROR:"); error != std::string::npos) {
+        text = text.substr(error + 6);
+        text = text.substr(0, text.find('\n'));
+    }
+    std::string out;
+    for (char c : text) {
+        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+bool is_postgres(const std::string& source) {
+    auto starts = [&](std::string_view prefix) {
+        return source.size() >= prefix.size() &&
+               std::equal(prefix.begin(), prefix.end(), source.begin(),
+                          [](char p, char c) { return std::tolower(static_cast<unsigned char>(c)) == p; });
+    };
+    return starts("pg:") || starts("postgresql://") || starts("postgres://");
+}
+
+std::string check_postgis(GDALDataset& ds, const std::string& source) {
+    CPLErrorReset();
+    OGRLayer* result = ds.ExecuteSQL(
+        "SELECT current_setting('server_version') AS server, "
+        "(SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS postgis",
+        nullptr, nullptr);
+    std::string server;
+    std::string postgis;
+    if (result != nullptr) {
+        OGRFeatureUniquePtr row(result->GetNextFeature());
+        if (row) {
+            server = row->GetFieldAsString(0);
+            if (row->IsFieldSetAndNotNull(1)) postgis = row->GetFieldAsString(1);
+        }
+        ds.ReleaseResultSet(result);
+    }
+    const Location where{redact(source), {}, {}, {}};
+    if (server.empty()) {
+        throw LayerError("cannot query the server: " + scrub(last_gdal_error("no answer"), source), where);
+    }
+    if (postgis.empty()) {
+        throw LayerError("the database has no PostGIS extension (PostgreSQL " + server + ")", where,
+                         "run CREATE EXTENSION postgis; in that database (as its owner or a superuser), "
+                         "or name the database that has it (dbname=...)");
+    }
+    return "PostgreSQL " + server + ", PostGIS " + postgis;
 }
 
 bool is_csv(const std::string& source) {
@@ -50,7 +190,8 @@ bool is_csv(const std::string& source) {
 }
 
 GDALDatasetUniquePtr open_vector(const std::string& source,
-                                 const std::vector<std::string>& open_options) {
+                                 const std::vector<std::string>& open_options, bool update,
+                                 std::string* server) {
     ensure_gdal();
     namespace fs = std::filesystem;
     Location where{redact(source), {}, {}, {}};
@@ -80,15 +221,47 @@ GDALDatasetUniquePtr open_vector(const std::string& source,
     std::vector<const char*> options;
     for (const std::string& o : open_options) options.push_back(o.c_str());
     options.push_back(nullptr);
+    // Collect what GDAL reports while opening: a source whose CRS PROJ does not know (an
+    // unknown EPSG code) still opens, with only an error message to say so.
+    struct Collected {
+        std::string crs_error;
+        std::string last;
+    } collected;
+    CPLPushErrorHandlerEx(
+        [](CPLErr type, CPLErrorNum, const char* message) {
+            auto* c = static_cast<Collected*>(CPLGetErrorHandlerUserData());
+            const std::string text = message ? message : "";
+            if (type == CE_Failure && c->crs_error.empty() &&
+                (text.find("crs not found") != std::string::npos || text.find("PROJ:") != std::string::npos)) {
+                c->crs_error = text;
+            }
+        },
+        &collected);
     CPLErrorReset();
-    GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                              nullptr, options.data(), nullptr));
+    const unsigned flags = GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
+    GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), flags, nullptr, options.data(), nullptr));
+    CPLPopErrorHandler();
+    if (ds && !collected.crs_error.empty()) {
+        throw ProjectionError("the source's CRS is unknown: " + collected.crs_error, where,
+                              "fix the CRS in the source, or give --assume-crs EPSG:n");
+    }
+    if (!ds && is_postgres(source)) {
+        // libpq's message is several lines ("connection to server ... failed: Connection refused\n\tIs ...").
+        const std::string message = server_message(scrub(last_gdal_error("no answer"), source));
+        throw LayerError("cannot connect to PostgreSQL: " + message, where,
+                         "check host, port, dbname, user and password; libpq also reads PGHOST, PGPORT, "
+                         "PGDATABASE, PGUSER, PGPASSWORD, ~/.pgpass and service=NAME (PGSERVICEFILE)");
+    }
     if (!ds) {
         throw LayerError("cannot open as a vector source: " +
-                             last_gdal_error("not a recognised vector format"),
+                             scrub(last_gdal_error("not a recognised vector format"), source),
                          where,
                          "fergana reads any GDAL vector format (GeoPackage, GeoJSON, Shapefile, "
                          "FlatGeobuf, KML, CSV, PG:...)");
+    }
+    if (is_postgres(source)) {
+        std::string versions = check_postgis(*ds, source);
+        if (server != nullptr) *server = std::move(versions);
     }
     return ds;
 }

@@ -1,0 +1,497 @@
+#include "analysis/line_compare.hpp"
+
+#include "geo/error.hpp"
+#include "geo/geodesic.hpp"
+#include "geo/nearest.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace fergana::analysis {
+
+namespace {
+
+/// A line part prepared for walking by arc length.
+struct Part {
+    std::size_t index = 0;  // in the geometry's lines()
+    const geo::Path* path = nullptr;
+    std::vector<double> along;  // arc length at each vertex
+    std::vector<geo::GeodesicEdge> edges;
+    double length_m = 0.0;
+
+    /// The point at arc length s, on the geodesic edge holding it.
+    [[nodiscard]] geo::LonLat at(double s) const {
+        if (s <= 0.0)
+            return path->front();
+        if (s >= length_m)
+            return path->back();
+        auto it = std::upper_bound(along.begin(), along.end(), s);
+        std::size_t e = static_cast<std::size_t>(it - along.begin()) - 1;
+        e = std::min(e, edges.size() - 1);
+        const geo::GeodesicEdge& edge = edges[e];
+        if (edge.length_m <= 0.0)
+            return edge.a;
+        return geo::geodesic_direct(edge.a, edge.azimuth_a_deg, s - along[e]);
+    }
+};
+
+struct Node {
+    double s = 0.0;
+    geo::LonLat p;
+    double d = std::numeric_limits<double>::infinity();
+    geo::LonLat foot;
+    geo::PartRef where;
+    bool crossing = false;
+    bool measured = false;
+};
+
+/// The part between arc lengths from and to, its ends interpolated on their edges.
+geo::Path cut(const Part& part, double from_m, double to_m) {
+    from_m = std::clamp(from_m, 0.0, part.length_m);
+    to_m = std::clamp(to_m, from_m, part.length_m);
+    geo::Path out;
+    out.push_back(part.at(from_m));
+    const auto first =
+        std::upper_bound(part.along.begin(), part.along.end(), from_m) - part.along.begin();
+    for (auto v = static_cast<std::size_t>(first); v < part.path->size() && part.along[v] < to_m;
+         ++v) {
+        out.push_back((*part.path)[v]);
+    }
+    out.push_back(part.at(to_m));
+    return out;
+}
+
+Node make_node(double s, geo::LonLat p) {
+    Node n;
+    n.s = s;
+    n.p = p;
+    return n;
+}
+
+std::vector<Part> prepare(const geo::Geometry& line) {
+    std::vector<Part> parts;
+    for (std::size_t i = 0; i < line.lines().size(); ++i) {
+        const geo::Path& path = line.lines()[i];
+        if (path.size() < 2)
+            continue;
+        Part part;
+        part.index = i;
+        part.path = &path;
+        part.along.reserve(path.size());
+        part.edges.reserve(path.size() - 1);
+        double s = 0.0;
+        part.along.push_back(0.0);
+        for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+            part.edges.push_back(geo::GeodesicEdge::between(path[k], path[k + 1]));
+            s += part.edges.back().length_m;
+            part.along.push_back(s);
+        }
+        part.length_m = s;
+        if (s > 0.0)
+            parts.push_back(std::move(part));
+    }
+    return parts;
+}
+
+/// Solves the distance of every pending node to the other line, in parallel.
+void evaluate(const geo::EdgeIndex& other, std::vector<Node*>& pending, unsigned threads,
+              std::size_t& queries) {
+    other.query_all(pending.size(), threads, [&](std::size_t i, geo::EdgeIndex::Scratch& scratch) {
+        Node& n = *pending[i];
+        const std::optional<geo::EdgeHit> hit = other.nearest(n.p, scratch);
+        n.measured = true;
+        if (hit) {
+            n.d = hit->distance_m;
+            n.foot = hit->nearest;
+            n.where = hit->where;
+        } else {
+            n.d = std::numeric_limits<double>::infinity();
+            n.foot = n.p;
+        }
+    });
+    queries += pending.size();
+    pending.clear();
+}
+
+/// The mean of a 1-Lipschitz offset over [a.s, b.s] times its length (trapezoid rule).
+double integral(const Node& a, const Node& b) {
+    return 0.5 * (a.d + b.d) * (b.s - a.s);
+}
+
+}  // namespace
+
+std::vector<std::size_t> LineProfile::sample_indices(const Stretch& stretch) const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = stretch.first_sample; i < stretch.end_sample && i < samples.size(); ++i)
+        out.push_back(i);
+    for (std::size_t i = stretch.wrap_first; i < stretch.wrap_end && i < samples.size(); ++i)
+        out.push_back(i);
+    return out;
+}
+
+double LineProfile::share_beyond(double distance_m) const {
+    if (!(length_m > 0.0))
+        return 0.0;
+    double beyond = 0.0;
+    for (std::size_t i = 0; i + 1 < samples.size(); ++i) {
+        const OffsetSample& a = samples[i];
+        const OffsetSample& b = samples[i + 1];
+        if (a.part != b.part)
+            continue;
+        const double h = b.along_m - a.along_m;
+        if (h <= 0.0)
+            continue;
+        const bool above_a = a.offset_m > distance_m;
+        const bool above_b = b.offset_m > distance_m;
+        if (above_a && above_b) {
+            beyond += h;
+        } else if (above_a != above_b) {
+            // Linear between the samples: the share of the interval above the threshold.
+            const double x = (distance_m - a.offset_m) / (b.offset_m - a.offset_m);
+            beyond += above_a ? x * h : (1.0 - x) * h;
+        }
+    }
+    return beyond / length_m;
+}
+
+LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
+                         const LineCompareOptions& options, const Progress& progress) {
+    const double t = options.tolerance_m;
+    const double eps = options.precision_m;
+    if (!(t > 0.0) || !std::isfinite(t)) {
+        throw GeometryError("line comparison: the tolerance must be a positive number of metres");
+    }
+    if (!(options.max_step_m > 0.0) || !(eps > 0.0)) {
+        throw GeometryError("line comparison: the sampling step and precision must be positive");
+    }
+    const std::vector<Part> parts = prepare(line);
+    if (parts.empty()) {
+        throw GeometryError("line comparison: the geometry has no line of positive length");
+    }
+
+    LineProfile out;
+    std::vector<std::vector<Node>> nodes(parts.size());
+    std::vector<Node*> pending;
+
+    // Every vertex, and enough points between them that no two samples are farther apart
+    // than max_step_m.
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        const Part& part = parts[k];
+        out.length_m += part.length_m;
+        std::vector<Node>& list = nodes[k];
+        for (std::size_t e = 0; e < part.edges.size(); ++e) {
+            const double s0 = part.along[e];
+            const double h = part.edges[e].length_m;
+            if (list.empty() || s0 > list.back().s)
+                list.push_back(make_node(s0, (*part.path)[e]));
+            if (h <= 0.0)
+                continue;
+            const auto steps = static_cast<std::size_t>(std::ceil(h / options.max_step_m));
+            for (std::size_t j = 1; j < steps; ++j) {
+                const double u = h * static_cast<double>(j) / static_cast<double>(steps);
+                list.push_back(make_node(
+                    s0 + u, geo::geodesic_direct(part.edges[e].a, part.edges[e].azimuth_a_deg, u)));
+            }
+        }
+        if (list.back().s < part.length_m)
+            list.push_back(make_node(part.length_m, part.path->back()));
+        for (Node& n : list) pending.push_back(&n);
+    }
+    report(progress, 0.0, "measuring offsets");
+    evaluate(other, pending, options.threads, out.queries);
+
+    // Refinement: split the intervals that may hide a crossing, an excursion beyond the
+    // tolerance or a larger maximum (see the header for the bounds).
+    constexpr int max_rounds = 64;
+    for (int round = 0; round < max_rounds; ++round) {
+        double global_best = 0.0;
+        for (const auto& list : nodes)
+            for (const Node& n : list) global_best = std::max(global_best, n.d);
+        std::vector<std::vector<Node>> next(parts.size());
+        bool split_any = false;
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            const std::vector<Node>& list = nodes[k];
+            // The best offset of the run beyond the tolerance each node belongs to.
+            std::vector<double> run_best(list.size(), 0.0);
+            for (std::size_t i = 0; i < list.size();) {
+                if (!(list[i].d > t)) {
+                    ++i;
+                    continue;
+                }
+                std::size_t j = i;
+                double best = 0.0;
+                while (j < list.size() && list[j].d > t) best = std::max(best, list[j++].d);
+                for (std::size_t m = i; m < j; ++m) run_best[m] = best;
+                i = j;
+            }
+            std::vector<Node>& out_list = next[k];
+            out_list.reserve(list.size() + list.size() / 4);
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                out_list.push_back(list[i]);
+                if (i + 1 == list.size())
+                    break;
+                const Node& a = list[i];
+                const Node& b = list[i + 1];
+                const double h = b.s - a.s;
+                if (!(h > eps))
+                    continue;
+                const bool far_a = a.d > t;
+                const bool far_b = b.d > t;
+                bool split = far_a != far_b;
+                if (!split)
+                    split = std::fabs(a.d - t) + std::fabs(b.d - t) + 2.0 * eps <= h;
+                if (!split && options.refine_maxima) {
+                    const double best = far_a ? run_best[i] : global_best;
+                    split = 0.5 * (a.d + b.d + h) > best + eps;
+                }
+                if (split) {
+                    const double s = 0.5 * (a.s + b.s);
+                    out_list.push_back(make_node(s, parts[k].at(s)));
+                    split_any = true;
+                }
+            }
+        }
+        if (!split_any)
+            break;
+        nodes = std::move(next);
+        for (auto& list : nodes)
+            for (Node& n : list)
+                if (!n.measured)
+                    pending.push_back(&n);
+        report(progress, std::min(0.9, 0.1 + 0.05 * round), "refining crossings and maxima");
+        evaluate(other, pending, options.threads, out.queries);
+    }
+
+    // The crossings, interpolated inside their (now tiny) brackets, and measured.
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        std::vector<Node>& list = nodes[k];
+        std::vector<Node> with;
+        with.reserve(list.size() + 16);
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            with.push_back(list[i]);
+            if (i + 1 == list.size())
+                break;
+            const Node& a = list[i];
+            const Node& b = list[i + 1];
+            if ((a.d > t) == (b.d > t))
+                continue;
+            const double x = std::clamp((t - a.d) / (b.d - a.d), 0.0, 1.0);
+            const double s = a.s + x * (b.s - a.s);
+            Node c = make_node(s, parts[k].at(s));
+            c.crossing = true;
+            with.push_back(c);
+        }
+        list = std::move(with);
+    }
+    for (auto& list : nodes)
+        for (Node& n : list)
+            if (!n.measured)
+                pending.push_back(&n);
+    evaluate(other, pending, options.threads, out.queries);
+
+    // Runs beyond the tolerance, merged into stretches across short agreed gaps. On a closed
+    // part (a ring drawn as a line) the seam at its first vertex is no end: runs meet across it.
+    const double gap = options.merge_gap();
+    double weighted = 0.0;
+    std::vector<std::pair<double, double>> pieces;  // (mean offset, length) for the median
+    std::size_t sample_base = 0;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        const Part& part = parts[k];
+        const std::vector<Node>& list = nodes[k];
+        const double length = part.length_m;
+        const bool closed = part.path->size() > 3 && part.path->front() == part.path->back();
+        for (std::size_t i = 0; i + 1 < list.size(); ++i) {
+            weighted += integral(list[i], list[i + 1]);
+            pieces.emplace_back(0.5 * (list[i].d + list[i + 1].d), list[i + 1].s - list[i].s);
+        }
+        for (const Node& n : list) {
+            if (n.d > out.max_offset_m) {
+                out.max_offset_m = n.d;
+                out.max_at = n.p;
+                out.max_nearest = n.foot;
+            }
+        }
+        struct Run {
+            std::size_t first;
+            std::size_t last;
+            std::size_t runs;
+        };
+        std::vector<Run> runs;
+        bool in_run = !list.empty() && list.front().d > t && !list.front().crossing;
+        std::size_t start = 0;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (!list[i].crossing)
+                continue;
+            if (!in_run) {
+                start = i;
+                in_run = true;
+            } else {
+                runs.push_back(Run{start, i, 1});
+                in_run = false;
+            }
+        }
+        if (in_run)
+            runs.push_back(Run{start, list.size() - 1, 1});
+        out.runs += runs.size();
+        for (const Run& r : runs) out.beyond_tolerance_m += list[r.last].s - list[r.first].s;
+        if (closed && runs.size() > 1 && runs.front().first == 0 &&
+            runs.back().last + 1 == list.size()) {
+            --out.runs;  // one run across the seam, counted twice
+        }
+
+        std::vector<Run> merged;
+        for (const Run& r : runs) {
+            if (!merged.empty() && list[r.first].s - list[merged.back().last].s < gap) {
+                merged.back().last = r.last;
+                merged.back().runs += r.runs;
+            } else {
+                merged.push_back(r);
+            }
+        }
+        // Across the seam of a closed part.
+        bool whole = false;
+        bool wrap = false;
+        if (closed && !merged.empty()) {
+            const double seam_gap =
+                (length - list[merged.back().last].s) + list[merged.front().first].s;
+            if (merged.size() == 1) {
+                whole = seam_gap < gap ||
+                        (merged.front().first == 0 && merged.front().last + 1 == list.size());
+            } else {
+                wrap = seam_gap < gap ||
+                       (merged.front().first == 0 && merged.back().last + 1 == list.size());
+            }
+        }
+
+        auto add_stats = [&](Stretch& st, std::size_t first, std::size_t last, double& sum) {
+            for (std::size_t i = first; i <= last; ++i) {
+                if (i < last)
+                    sum += integral(list[i], list[i + 1]);
+                if (list[i].d > st.max_offset_m) {
+                    st.max_offset_m = list[i].d;
+                    st.max_at = list[i].p;
+                    st.max_nearest = list[i].foot;
+                }
+            }
+        };
+        auto emit = [&](Stretch st, double sum) {
+            st.part = part.index;
+            st.mean_offset_m = st.length_m > 0.0 ? sum / st.length_m : st.max_offset_m;
+            out.disputed_length_m += st.length_m;
+            out.stretches.push_back(std::move(st));
+        };
+        if (whole) {
+            Stretch st;
+            st.whole_ring = true;
+            st.from_m = 0.0;
+            st.to_m = length;
+            st.length_m = length;
+            st.runs = runs.size();
+            st.path = *part.path;
+            double sum = 0.0;
+            add_stats(st, 0, list.size() - 1, sum);
+            st.first_sample = sample_base;
+            st.end_sample = sample_base + list.size();
+            emit(std::move(st), sum);
+        } else {
+            const std::size_t first_plain = wrap ? 1 : 0;
+            const std::size_t end_plain = wrap ? merged.size() - 1 : merged.size();
+            for (std::size_t m = first_plain; m < end_plain; ++m) {
+                const Run& r = merged[m];
+                Stretch st;
+                st.from_m = list[r.first].s;
+                st.to_m = list[r.last].s;
+                st.length_m = st.to_m - st.from_m;
+                st.runs = r.runs;
+                st.starts_at_end = !closed && r.first == 0 && !list[r.first].crossing;
+                st.ends_at_end = !closed && r.last + 1 == list.size() && !list[r.last].crossing;
+                st.path = cut(part, st.from_m, st.to_m);
+                double sum = 0.0;
+                add_stats(st, r.first, r.last, sum);
+                st.first_sample = sample_base + r.first;
+                st.end_sample = sample_base + r.last + 1;
+                emit(std::move(st), sum);
+            }
+            if (wrap) {
+                const Run& tail = merged.back();
+                const Run& head = merged.front();
+                Stretch st;
+                st.wraps = true;
+                st.from_m = list[tail.first].s;
+                st.to_m = list[head.last].s;
+                st.length_m = (length - st.from_m) + st.to_m;
+                st.runs = tail.runs + head.runs;
+                st.path = cut(part, st.from_m, length);
+                const geo::Path head_path = cut(part, 0.0, st.to_m);
+                st.path.insert(st.path.end(), head_path.begin() + 1, head_path.end());
+                double sum = 0.0;
+                add_stats(st, tail.first, list.size() - 1, sum);
+                add_stats(st, 0, head.last, sum);
+                st.first_sample = sample_base + tail.first;
+                st.end_sample = sample_base + list.size();
+                st.wrap_first = sample_base + 1;  // node 0 repeats the last node
+                st.wrap_end = sample_base + head.last + 1;
+                emit(std::move(st), sum);
+            }
+        }
+        if (options.keep_samples) {
+            for (const Node& n : list) {
+                out.samples.push_back(OffsetSample{part.index, n.s, n.p, n.d, n.foot, n.where});
+            }
+        }
+        sample_base += list.size();
+    }
+    // Stretches in part order, then along (a wrapped stretch sorts by its start).
+    std::stable_sort(out.stretches.begin(), out.stretches.end(),
+                     [](const Stretch& x, const Stretch& y) {
+                         return x.part != y.part ? x.part < y.part : x.from_m < y.from_m;
+                     });
+    out.mean_offset_m = out.length_m > 0.0 ? weighted / out.length_m : 0.0;
+    std::sort(pieces.begin(), pieces.end());
+    double half = 0.5 * out.length_m;
+    for (const auto& [value, length] : pieces) {
+        half -= length;
+        if (half <= 0.0) {
+            out.median_offset_m = value;
+            break;
+        }
+    }
+    report(progress, 1.0, "offsets measured");
+    return out;
+}
+
+geo::Path cut_path(const geo::Path& path, double from_m, double to_m) {
+    geo::Geometry single = geo::Geometry::line(path);
+    const std::vector<Part> parts = prepare(single);
+    if (parts.empty())
+        return path.empty() ? geo::Path{} : geo::Path{path.front()};
+    return cut(parts.front(), from_m, to_m);
+}
+
+namespace {
+
+geo::Geometry lines_of(const geo::Geometry& g) {
+    return geo::Geometry::multi_line(g.lines());
+}
+
+}  // namespace
+
+LineComparison compare_lines(const geo::Geometry& a, const geo::Geometry& b,
+                             const LineCompareOptions& options, const Progress& progress) {
+    const geo::Geometry la = lines_of(a);
+    const geo::Geometry lb = lines_of(b);
+    const geo::EdgeIndex index_a(std::span<const geo::Geometry>(&la, 1));
+    const geo::EdgeIndex index_b(std::span<const geo::Geometry>(&lb, 1));
+    LineComparison c;
+    c.a = profile_line(la, index_b, options,
+                       [&](double f, std::string_view stage) { report(progress, 0.5 * f, stage); });
+    c.b = profile_line(lb, index_a, options, [&](double f, std::string_view stage) {
+        report(progress, 0.5 + 0.5 * f, stage);
+    });
+    c.hausdorff_m = std::max(c.a.max_offset_m, c.b.max_offset_m);
+    return c;
+}
+
+}  // namespace fergana::analysis
