@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 "$PWD/scripts/install-deps.sh"
 dir=${FERGANA_BUILD_DIR:-build}
 type=${FERGANA_BUILD_TYPE:-Release}
-cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+launcher=()
+# ccache, when the machine has it, makes rebuilds in several trees cheap (never required).
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" >/dev/null
 cmake --build "$dir" -j "$(nproc)"
