@@ -7,8 +7,9 @@
 # start: initdb in a new temporary directory, as `nobody` when run as root (PostgreSQL
 # refuses to run as root); the server listens on 127.0.0.1 only, on a free port, logs
 # every statement (log_statement=all, so tests can see what reached the server), and
-# asks for a password (scram-sha-256) on TCP. It creates two databases: `fergana` with
-# the postgis extension and `fergana_plain` without. It writes into STATE_DIR:
+# asks for a password (scram-sha-256) on TCP. It creates three databases: `fergana` with
+# the postgis extension, `fergana_plain` without, and `fergana_latin1` (LATIN1, with
+# postgis). It writes into STATE_DIR:
 #   conn     the GDAL connection string, password included: PG:host=... password=...
 #   log      the path of the server log
 #   psql     a psql command line for the `fergana` database (password in PGPASSWORD)
@@ -209,6 +210,9 @@ EOF
     run_sql postgres "CREATE DATABASE fergana"
     run_sql postgres "CREATE DATABASE fergana_plain"
     run_sql fergana "CREATE EXTENSION postgis"
+    # A database that cannot hold every text (Cyrillic): for the test of a write failing half-way.
+    run_sql postgres "CREATE DATABASE fergana_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+    run_sql fergana_latin1 "CREATE EXTENSION postgis"
     printf 'PG:host=127.0.0.1 port=%s dbname=fergana user=fergana password=%s\n' "$port" "$password" >"$state/conn"
     printf '%s\n' "$log" >"$state/log"
     echo "$PPID" >"$state/holders"

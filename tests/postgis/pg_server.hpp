@@ -51,6 +51,8 @@ inline CliResult PgServer::sql(const std::string& statement) const {
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = slurp(dir / "out");
     r.err = slurp(dir / "err");
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
     return r;
 }
 
@@ -83,6 +85,12 @@ protected:
         pg.password = pg.conn.substr(pg.conn.find("password=") + 9);
         const auto p = pg.conn.find("port=") + 5;
         pg.port = pg.conn.substr(p, pg.conn.find(' ', p) - p);
+    }
+
+    /// A table (or application) name of this test process: test runs sharing the cluster
+    /// (two ctest runs in one build tree) never write each other's tables.
+    [[nodiscard]] static std::string unique(const std::string& name) {
+        return name + "_" + std::to_string(::getpid());
     }
 
     /// The server log lines written by clients with this application_name.

@@ -140,69 +140,74 @@ TEST_F(PostgisTest, DisputedEqualsTheGeoPackageRun) {
 // Writing tables.
 
 TEST_F(PostgisTest, OutputTableHasGeometryTypeSridPrimaryKeyGistIndexAndProvenance) {
+    const std::string e = unique("out_enclaves");
+    const std::string schema = unique("results");
+    const std::string t = unique("out_proximity");
     const CliResult w = run_fergana("proximity -q --as-of 2024-01-01 -o " + shell_quoted(pg.conn) +
-                                    " --table out_proximity --overwrite --data " + shell_quoted(pg.conn));
+                                    " --table " + t + " --overwrite --data " + shell_quoted(pg.conn));
     ASSERT_EQ(w.exit_code, 0) << w.err;
     CliResult r = pg.sql(
-        "SELECT type, srid, coord_dimension FROM geometry_columns WHERE f_table_name = 'out_proximity';"
-        "SELECT count(*) FROM out_proximity;"
+        "SELECT type, srid, coord_dimension FROM geometry_columns WHERE f_table_name = '" + t + "';"
+        "SELECT count(*) FROM " + t + ";"
         "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-        "  WHERE i.indrelid = 'out_proximity'::regclass AND i.indisprimary;"
+        "  WHERE i.indrelid = '" + t + "'::regclass AND i.indisprimary;"
         "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
-        "  WHERE i.indrelid = 'out_proximity'::regclass AND NOT i.indisprimary;");
+        "  WHERE i.indrelid = '" + t + "'::regclass AND NOT i.indisprimary;");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "POINT|4326|2\n86\nfid\ngist\n");
     // The provenance is the table's comment: redacted, with the server's version.
-    r = pg.sql("SELECT obj_description('out_proximity'::regclass)");
+    r = pg.sql("SELECT obj_description('" + t + "'::regclass)");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NO_PASSWORD(r.out, pg.password);
     const nlohmann::json provenance = nlohmann::json::parse(r.out);
     EXPECT_EQ(provenance["command"], "proximity");
-    EXPECT_NE(provenance["outputs"][0].get<std::string>().find("password=*** table out_proximity"), std::string::npos);
+    EXPECT_NE(provenance["outputs"][0].get<std::string>().find("password=*** table " + t), std::string::npos);
     for (const auto& in : provenance["inputs"]) {
         EXPECT_TRUE(in["sha256"].is_null());
         EXPECT_NE(in["server"].get<std::string>().find("PostGIS"), std::string::npos);
     }
     // Field names as in the files (no laundering), polygons as MULTIPOLYGON.
-    r = pg.sql("SELECT column_name FROM information_schema.columns WHERE table_name = 'out_proximity' "
+    r = pg.sql("SELECT column_name FROM information_schema.columns WHERE table_name = '" + t + "' "
                "AND column_name = 'marker-color'");
     EXPECT_EQ(r.out, "marker-color\n");
     const CliResult enclaves = run_fergana("query bbox -180,-90,180,90 --in enclaves -q -o " + shell_quoted(pg.conn) +
-                                           " --table results.out_enclaves --data " + bundled);
+                                           " --table " + schema + "." + e + " --data " + bundled);
     EXPECT_EQ(enclaves.exit_code, 1) << "no such schema yet";
     EXPECT_NO_PASSWORD(enclaves.err, pg.password);
-    ASSERT_EQ(pg.sql("CREATE SCHEMA IF NOT EXISTS results").exit_code, 0);
+    ASSERT_EQ(pg.sql("CREATE SCHEMA " + schema).exit_code, 0);
     const CliResult again = run_fergana("query bbox -180,-90,180,90 --in enclaves -q -o " + shell_quoted(pg.conn) +
-                                        " --table results.out_enclaves --overwrite --data " + bundled);
+                                        " --table " + schema + "." + e + " --overwrite --data " + bundled);
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    r = pg.sql("SELECT type, srid FROM geometry_columns WHERE f_table_schema = 'results' AND f_table_name = 'out_enclaves'");
+    r = pg.sql("SELECT type, srid FROM geometry_columns WHERE f_table_schema = '" + schema + "' AND f_table_name = '" + e +
+               "'");
     EXPECT_EQ(r.out, "MULTIPOLYGON|4326\n");
 }
 
 TEST_F(PostgisTest, ExistingTableNeedsOverwriteOrAppend) {
+    const std::string t = unique("out_settlements");
     const std::string write = "query bbox 70,40,71,41 --in settlements -q --data " + bundled + " -o " + shell_quoted(pg.conn) +
-                              " --table out_settlements";
-    ASSERT_EQ(pg.sql("DROP TABLE IF EXISTS out_settlements").exit_code, 0);
+                              " --table " + t;
+    ASSERT_EQ(pg.sql("DROP TABLE IF EXISTS " + t).exit_code, 0);
     CliResult r = run_fergana(write);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const std::string rows = pg.sql("SELECT count(*) FROM out_settlements").out;
+    const std::string rows = pg.sql("SELECT count(*) FROM " + t).out;
     ASSERT_NE(rows, "0\n");
 
     r = run_fergana(write);
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("table 'out_settlements' exists"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("table '" + t + "' exists"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("--overwrite"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("--append"), std::string::npos) << r.err;
     EXPECT_NO_PASSWORD(r.err, pg.password);
-    EXPECT_EQ(pg.sql("SELECT count(*) FROM out_settlements").out, rows) << "refused, so untouched";
+    EXPECT_EQ(pg.sql("SELECT count(*) FROM " + t).out, rows) << "refused, so untouched";
 
     r = run_fergana(write + " --overwrite");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(pg.sql("SELECT count(*) FROM out_settlements").out, rows);
+    EXPECT_EQ(pg.sql("SELECT count(*) FROM " + t).out, rows);
 
     r = run_fergana(write + " --append");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(std::stoi(pg.sql("SELECT count(*) FROM out_settlements").out), 2 * std::stoi(rows));
+    EXPECT_EQ(std::stoi(pg.sql("SELECT count(*) FROM " + t).out), 2 * std::stoi(rows));
 
     // Usage errors name both options.
     r = run_fergana("query bbox 70,40,71,41 --in settlements -q -o /tmp/x.geojson --append");
@@ -224,11 +229,12 @@ TEST_F(PostgisTest, ExistingTableNeedsOverwriteOrAppend) {
 }
 
 TEST_F(PostgisTest, AppendChecksColumnsAndIsAllOrNothing) {
-    ASSERT_EQ(pg.sql("DROP TABLE IF EXISTS out_append").exit_code, 0);
-    const std::string target = " -q -o " + shell_quoted(pg.conn) + " --table out_append";
+    const std::string t = unique("out_append");
+    ASSERT_EQ(pg.sql("DROP TABLE IF EXISTS " + t).exit_code, 0);
+    const std::string target = " -q -o " + shell_quoted(pg.conn) + " --table " + t;
     CliResult r = run_fergana("query bbox 70,40,71,41 --in settlements --data " + bundled + target);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const std::string rows = pg.sql("SELECT count(*) FROM out_append").out;
+    const std::string rows = pg.sql("SELECT count(*) FROM " + t).out;
 
     // Other columns: refused, naming the column.
     r = run_fergana("query bbox 70,40,71,41 --in incidents --data " + bundled + target + " --append");
@@ -236,23 +242,20 @@ TEST_F(PostgisTest, AppendChecksColumnsAndIsAllOrNothing) {
     EXPECT_NE(r.err.find("--append: the table has no column"), std::string::npos) << r.err;
 
     // Rows the table refuses (a CHECK constraint) after others it takes: nothing is appended.
-    const CliResult check = pg.sql("ALTER TABLE out_append ADD CONSTRAINT west_of_71 CHECK (ST_X(geom) <= 71)");
+    const CliResult check = pg.sql("ALTER TABLE " + t + " ADD CONSTRAINT west_of_71 CHECK (ST_X(geom) <= 71)");
     ASSERT_EQ(check.exit_code, 0) << check.err;
     r = run_fergana("query bbox 69,39,74,43 --in settlements --data " + bundled + target + " --append");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("west_of_71"), std::string::npos) << "the constraint is named: " << r.err;
     EXPECT_NO_PASSWORD(r.err, pg.password);
-    EXPECT_EQ(pg.sql("SELECT count(*) FROM out_append").out, rows);
+    EXPECT_EQ(pg.sql("SELECT count(*) FROM " + t).out, rows);
 }
 
 TEST_F(PostgisTest, AFailedWriteLeavesNoHalfTableAndTheOldTableUntouched) {
+    const std::string t = unique("out_atomic");
     // A LATIN1 database refuses Cyrillic text: a row fails after others were sent, as a
     // lost connection or a full disk would.
-    CliResult r = pg.sql("SELECT 1 FROM pg_database WHERE datname = 'fergana_latin1'");
-    if (r.out != "1\n") {
-        r = pg.sql("CREATE DATABASE fergana_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-        ASSERT_EQ(r.exit_code, 0) << r.err;
-    }
+    // (pg_cluster.sh creates the database fergana_latin1, with PostGIS.)
     const std::string latin1 = pg.conn_to("fergana_latin1");
     const std::string psql = pg.psql.substr(0, pg.psql.rfind("-d fergana")) + "-d fergana_latin1";
     const auto run_sql = [&](const std::string& statement) {
@@ -260,33 +263,34 @@ TEST_F(PostgisTest, AFailedWriteLeavesNoHalfTableAndTheOldTableUntouched) {
         other.psql = psql;
         return other.sql(statement);
     };
-    ASSERT_EQ(run_sql("CREATE EXTENSION IF NOT EXISTS postgis; DROP TABLE IF EXISTS out_atomic").exit_code, 0);
+    const CliResult r = run_sql("DROP TABLE IF EXISTS " + t);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
 
     using layers::FieldKind;
     const auto table = [](bool broken) {
-        layers::OutputTable t("t", {{"name", FieldKind::Text}});
-        for (int i = 0; i < 50; ++i) t.add(geo::Geometry::point({70.0 + i * 0.01, 40.0}), {std::string("good")});
-        if (broken) t.add(geo::Geometry::point({71, 40}), {std::string("\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2")});
-        return t;
+        layers::OutputTable rows("rows", {{"name", FieldKind::Text}});
+        for (int i = 0; i < 50; ++i) rows.add(geo::Geometry::point({70.0 + i * 0.01, 40.0}), {std::string("good")});
+        if (broken) rows.add(geo::Geometry::point({71, 40}), {std::string("\xd0\x9a\xd0\xb8\xd1\x97\xd0\xb2")});
+        return rows;
     };
     layers::WriteOptions options;
-    options.table = "out_atomic";
+    options.table = t;
     try {
         layers::write_table(table(true), latin1, options);
         ADD_FAILURE() << "the row LATIN1 cannot hold was written";
     } catch (const LayerError& e) {
         EXPECT_NO_PASSWORD(std::string(e.what()), pg.password);
     }
-    EXPECT_EQ(run_sql("SELECT to_regclass('out_atomic') IS NULL").out, "t\n") << "no half table";
+    EXPECT_EQ(run_sql("SELECT to_regclass('" + t + "') IS NULL").out, "t\n") << "no half table";
 
     layers::write_table(table(false), latin1, options);
     options.overwrite = true;
     EXPECT_THROW(layers::write_table(table(true), latin1, options), LayerError);
-    EXPECT_EQ(run_sql("SELECT count(*) FROM out_atomic").out, "50\n") << "the old table, untouched";
+    EXPECT_EQ(run_sql("SELECT count(*) FROM " + t).out, "50\n") << "the old table, untouched";
     options.overwrite = false;
     options.append = true;
     EXPECT_THROW(layers::write_table(table(true), latin1, options), LayerError);
-    EXPECT_EQ(run_sql("SELECT count(*) FROM out_atomic").out, "50\n") << "nothing appended";
+    EXPECT_EQ(run_sql("SELECT count(*) FROM " + t).out, "50\n") << "nothing appended";
 }
 
 // ---------------------------------------------------------------------------
@@ -374,41 +378,42 @@ TEST_F(PostgisTest, LibpqEnvironmentAndServiceFileWork) {
 // Pushdown: the window, dates and types reach the server, and little is read.
 
 TEST_F(PostgisTest, BboxDatesAndTypesAreFilteredOnTheServer) {
+    const std::string t = unique("bulk_incidents");
     // 100,000 incidents on a 0.005° grid over the valley, ten years of dates, four types.
     CliResult r = pg.sql(R"(
-        DROP TABLE IF EXISTS bulk_incidents;
-        CREATE TABLE bulk_incidents AS
+        DROP TABLE IF EXISTS )" + t + R"(;
+        CREATE TABLE )" + t + R"( AS
         SELECT g AS fid, 'bulk-' || g AS id,
                to_char(DATE '2015-01-01' + (g * 7919) % 3650, 'YYYY-MM-DD') AS date,
                (ARRAY['shelling', 'armed_clash', 'protest', 'arrest'])[1 + (g / 7) % 4] AS type,
                ST_SetSRID(ST_MakePoint(69 + (g % 1000) * 0.005, 39.5 + (g / 1000) * 0.005), 4326)::geometry(Point, 4326)
                    AS geom
         FROM generate_series(0, 99999) g;
-        ALTER TABLE bulk_incidents ADD PRIMARY KEY (fid);
-        CREATE INDEX ON bulk_incidents USING gist (geom);
-        ANALYZE bulk_incidents;)");
+        ALTER TABLE )" + t + R"( ADD PRIMARY KEY (fid);
+        CREATE INDEX ON )" + t + R"( USING gist (geom);
+        ANALYZE )" + t + R"(;)");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string box = "70.1,39.6,70.3,39.8";
     const std::string where =
         "ST_Intersects(geom, ST_MakeEnvelope(70.1, 39.6, 70.3, 39.8, 4326)) AND date BETWEEN '2021-01-01' AND "
         "'2022-12-31' AND type IN ('shelling', 'armed_clash')";
-    const int expected = std::stoi(pg.sql("SELECT count(*) FROM bulk_incidents WHERE " + where).out);
+    const int expected = std::stoi(pg.sql("SELECT count(*) FROM " + t + " WHERE " + where).out);
     ASSERT_GT(expected, 5);
 
-    const std::string app = "fergana_pushdown_" + std::to_string(::getpid());
+    const std::string app = unique("fergana_pushdown");
     const std::string conn = pg.conn + " application_name=" + app;
     const auto dir = std::filesystem::temp_directory_path() / ("fergana-pg-push-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::string out = (dir / "p.geojson").string();
     r = run_fergana("proximity -q --overwrite -o " + out + " --data " + shell_quoted(pg.conn) + " --incidents " +
-                    shell_quoted(conn) + " --incidents-layer bulk_incidents --bbox " + box +
+                    shell_quoted(conn) + " --incidents-layer " + t + " --bbox " + box +
                     " --from 2021-01-01 --to 2022-12-31 --type shelling,ARMED_CLASH --as-of 2024-01-01");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(by_key(slurp(out), "id").size(), static_cast<std::size_t>(expected));
 
     // What reached the server: the window on the GiST-indexed column, the dates and types.
     const std::string log = log_of(app);
-    EXPECT_NE(log.find("FROM \"bulk_incidents\" WHERE \"geom\" && ST_SetSRID('BOX3D(70.0999999"), std::string::npos)
+    EXPECT_NE(log.find("FROM \"" + t + "\" WHERE \"geom\" && ST_SetSRID('BOX3D(70.0999999"), std::string::npos)
         << log;
     EXPECT_NE(log.find("\"date\" COLLATE \"C\" < '2023-01-01'"), std::string::npos) << log;
     EXPECT_NE(log.find("IN ('shelling', 'armed_clash')"), std::string::npos) << log;
@@ -425,14 +430,16 @@ TEST_F(PostgisTest, BboxDatesAndTypesAreFilteredOnTheServer) {
 }
 
 TEST_F(PostgisTest, ServerFiltersNeverDropAnIncidentTheFilterKeeps) {
+    const std::string app = unique("fergana_tricky");
+    const std::string t = unique("tricky_incidents");
     // Dates in every accepted form, in a text column, and types with odd case and spaces.
     // Kept by --from 2022-03-01 --to 2022-09-14 --type shelling,armed_clash (by hand, from
     // analysis::IncidentFilter's rule: the date range overlaps, the trimmed lower-case type matches).
     CliResult r = pg.sql(R"(
-        DROP TABLE IF EXISTS tricky_incidents;
-        CREATE TABLE tricky_incidents (fid serial PRIMARY KEY, id text, date text, type text, d date,
+        DROP TABLE IF EXISTS )" + t + R"(;
+        CREATE TABLE )" + t + R"( (fid serial PRIMARY KEY, id text, date text, type text, d date,
                                        ts timestamptz, geom geometry(Point, 4326));
-        INSERT INTO tricky_incidents (id, date, type, d, ts, geom) VALUES
+        INSERT INTO )" + t + R"( (id, date, type, d, ts, geom) VALUES
           ('day',        '2022-09-14',                'shelling',          '2022-09-14', '2022-09-14 12:00+00', 'SRID=4326;POINT(70.5 40.1)'),
           ('spaced',     ' 2022-09-14',               'Shelling',          '2022-03-01', '2022-03-01 00:30+00', 'SRID=4326;POINT(70.5 40.1)'),
           ('year',       '2022',                      ' armed_clash ',     '2022-02-28', '2022-02-27 12:00+00', 'SRID=4326;POINT(70.5 40.1)'),
@@ -450,13 +457,13 @@ TEST_F(PostgisTest, ServerFiltersNeverDropAnIncidentTheFilterKeeps) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string filters = " --from 2022-03-01 --to 2022-09-14 --type shelling,armed_clash";
     const std::string run = "proximity -q -o - --as-of 2024-01-01 --data " + shell_quoted(pg.conn) + " --incidents " +
-                            shell_quoted(pg.conn + " application_name=fergana_tricky") +
-                            " --incidents-layer tricky_incidents";
+                            shell_quoted(pg.conn + " application_name=" + app) +
+                            " --incidents-layer " + t;
     r = run_fergana(run + filters);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(ids_of(r.out), (std::set<std::string>{"day", "spaced", "year", "month", "range-in", "range-over",
                                                     "datetime"}));
-    EXPECT_NE(log_of("fergana_tricky").find("\"date\" COLLATE \"C\""), std::string::npos) << "pushed down";
+    EXPECT_NE(log_of(app).find("\"date\" COLLATE \"C\""), std::string::npos) << "pushed down";
 
     // A date column, and a timestamp column (filtered a day wider on the server).
     r = run_fergana(run + filters + " --field incidents.date=d");
@@ -465,7 +472,7 @@ TEST_F(PostgisTest, ServerFiltersNeverDropAnIncidentTheFilterKeeps) {
     r = run_fergana(run + filters + " --field incidents.date=ts");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(ids_of(r.out), (std::set<std::string>{"day", "spaced", "range-over", "datetime"}));
-    EXPECT_NE(log_of("fergana_tricky").find("\"ts\" < DATE '2022-09-16'"), std::string::npos);
+    EXPECT_NE(log_of(app).find("\"ts\" < DATE '2022-09-16'"), std::string::npos);
 }
 
 }  // namespace fergana::testing
