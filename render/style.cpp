@@ -90,8 +90,8 @@ Style default_style() {
     s.settlement_label = c("#2b2b2b");
     s.settlement_in_reach = line("#b2182b", 1.1);
 
-    // The colours of tools/style_hints (simplestyle hints in GeoJSON outputs), so every
-    // output of the project shows a type in one colour; shapes tell the types apart in grey.
+    // Also the simplestyle marker-color of GeoJSON outputs (tools/style_hints.cpp reads this
+    // table), so every output shows a type in one colour; shapes tell the types apart in grey.
     s.incident_types = {
         {"armed_clash", {c("#e41a1c"), MarkerShape::Circle}},
         {"shelling", {c("#984ea3"), MarkerShape::TriangleUp}},

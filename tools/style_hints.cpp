@@ -1,26 +1,24 @@
 #include "tools/style_hints.hpp"
 
-#include <array>
-#include <utility>
+#include "render/color.hpp"
+#include "render/style.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
 
 namespace fergana::tools {
 
 std::string_view incident_colour(std::string_view type) noexcept {
-    // ColorBrewer Set1-like hues, distinct in print and for most colour-blind readers.
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> colours = {{
-        {"armed_clash", "#e41a1c"},
-        {"shelling", "#984ea3"},
-        {"shooting", "#ff7f00"},
-        {"brawl", "#a65628"},
-        {"detention", "#377eb8"},
-        {"blockade", "#4daf4a"},
-        {"water_dispute", "#1f78b4"},
-        {"protest", "#f781bf"},
-        {"other", "#999999"},
-    }};
-    for (const auto& [name, colour] : colours) {
-        if (name == type) return colour;
-    }
+    // One table for every output: the maps' default style (render/style.cpp, ColorBrewer
+    // Set1-like hues), so a type has the same colour in a GeoJSON layer as in a map legend.
+    static const std::map<std::string, std::string, std::less<>> colours = [] {
+        std::map<std::string, std::string, std::less<>> out;
+        for (const auto& [name, marker] : render::default_style().incident_types)
+            out.emplace(name, render::to_hex_rgb(marker.color));
+        return out;
+    }();
+    if (const auto it = colours.find(type); it != colours.end()) return it->second;
     return "#999999";
 }
 

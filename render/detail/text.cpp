@@ -2,9 +2,25 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include <mutex>
+
 namespace fergana::render::detail {
 
+namespace {
+// Renderings open at once (a program may draw maps on several threads): the caches are
+// released only when the last one ends, never under a rendering still using them.
+std::mutex font_sessions_mutex;
+int font_sessions_open = 0;
+}  // namespace
+
+FontSession::FontSession() {
+    const std::lock_guard lock(font_sessions_mutex);
+    ++font_sessions_open;
+}
+
 FontSession::~FontSession() {
+    const std::lock_guard lock(font_sessions_mutex);
+    if (--font_sessions_open > 0) return;
     pango_cairo_font_map_set_default(nullptr);
     cairo_debug_reset_static_data();
     FcFini();
