@@ -825,7 +825,13 @@ HtmlMap render_html(const layers::Dataset& data, const MapOptions& options, cons
     d["title"] = plan.title;
     d["bounds"] = ordered_json::array(
         {ordered_json::array({e.min_lat, e.min_lon}), ordered_json::array({e.max_lat, e.max_lon})});
-    d["attribution"] = plan.attribution;
+    // The page is drawn by Leaflet in web Mercator, not in the plan's print projection.
+    std::vector<std::string> attribution = plan.attribution;
+    for (std::string& line : attribution)
+        replace_all(line, "Projection: " + plan.projection.description(),
+                    "Projection: web Mercator (EPSG:3857, Leaflet); the scale bar is true at the "
+                    "centre of the view");
+    d["attribution"] = attribution;
     d["layers"] = layers_json;
     d["incidents"] = {{"name", "Incidents"}, {"geojson", collection(std::move(features))}};
     d["dates"] = plan.incident_dates ? ordered_json::array({plan.incident_dates->first.to_string(),

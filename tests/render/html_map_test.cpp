@@ -38,6 +38,9 @@ TEST(HtmlMap, SelfContainedWithLeafletTheLayersAndTheLegend) {
     EXPECT_NE(m.html.find("L.control.scale"), std::string::npos);
     EXPECT_NE(m.html.find("L.control.layers"), std::string::npos);
     EXPECT_NE(m.html.find("\"description\""), std::string::npos);  // popups carry every attribute
+    // Leaflet draws in web Mercator: the page names that projection, not the print one.
+    EXPECT_NE(m.html.find("Projection: web Mercator (EPSG:3857, Leaflet)"), std::string::npos);
+    EXPECT_EQ(m.html.find("Projection: " + m.projection.description()), std::string::npos);
 }
 
 TEST(HtmlMap, EmbeddedDataCannotCloseTheScript) {
