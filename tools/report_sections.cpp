@@ -3,6 +3,7 @@
 #include "analysis/disputed.hpp"
 #include "analysis/enclaves.hpp"
 #include "geo/geodesic.hpp"
+#include "geo/nearest.hpp"
 #include "render/html_map.hpp"
 #include "render/map_renderer.hpp"
 #include "tools/result_tables.hpp"
@@ -156,10 +157,10 @@ void SummaryBuilder::add_enclaves(const EnclaveSection& section) {
         }
         rows.push_back({r.name.empty() ? "(unnamed)" : r.name, r.owner, r.host, r.kind,
                         format_number(r.area_m2 / 1e6, 2), km(r.mainland_distance_m, 2), std::to_string(r.settlements),
-                        thousands(r.population)});
+                        thousands(r.population), std::to_string(r.settlements_without_population)});
     }
     s += md_table({"name", "owner", "host", "kind", "area (km²)", "to owner's mainland (km)", "settlements",
-                   "population"},
+                   "population", "without population figure"},
                   rows) +
          "\n";
     if (exclaves) {
@@ -211,35 +212,54 @@ void SummaryBuilder::add_proximity(const analysis::ProximityResult& result, cons
     if (undated) s += "\n" + std::to_string(undated) + " incident(s) without a date are not counted by year.\n";
     s += "\n";
 
-    // The incidents nearest to water facilities.
-    std::vector<const analysis::ProximityRow*> with_water;
-    for (const auto& row : result.rows) {
-        if (row.water) with_water.push_back(&row);
+    // The incidents nearest to water facilities: intakes, dams, canals, reservoirs and the
+    // like. Rivers are watercourses, not facilities (and proximity.geojson already gives the
+    // distance to the nearest water feature of any kind).
+    struct NearFacility {
+        const analysis::ProximityRow* row;
+        std::size_t facility;
+        double distance_m;
+    };
+    std::vector<NearFacility> near;
+    std::vector<std::size_t> facilities;
+    for (std::size_t f = 0; f < m_data.water.features.size(); ++f) {
+        if (m_data.water.features[f].kind != "river") facilities.push_back(f);
     }
-    std::stable_sort(with_water.begin(), with_water.end(), [](const auto* a, const auto* b) {
-        return a->water->distance_m < b->water->distance_m;
-    });
+    for (const auto& row : result.rows) {
+        const geo::LonLat p = m_data.incidents.features[row.incident].position;
+        std::optional<NearFacility> best;
+        for (std::size_t f : facilities) {
+            const geo::NearestOnGeometry n = geo::nearest_point(m_data.water.features[f].geometry, p);
+            if (n.found() && (!best || n.distance_m < best->distance_m)) best = NearFacility{&row, f, n.distance_m};
+        }
+        if (best) near.push_back(*best);
+    }
+    std::stable_sort(near.begin(), near.end(),
+                     [](const NearFacility& a, const NearFacility& b) { return a.distance_m < b.distance_m; });
     std::string& w = m_water;
     w += "## Incidents nearest to water facilities\n\n";
-    if (with_water.empty()) {
-        w += "No water layer.\n\n";
+    if (near.empty()) {
+        w += facilities.empty() && !m_data.water.features.empty() ? "The water layer has only rivers.\n\n"
+                                                                   : "No water layer.\n\n";
         return;
     }
     rows.clear();
-    for (std::size_t k = 0; k < with_water.size() && k < 10; ++k) {
-        const auto& row = *with_water[k];
+    for (std::size_t k = 0; k < near.size() && k < 10; ++k) {
+        const auto& row = *near[k].row;
         const layers::Incident& i = m_data.incidents.features[row.incident];
-        const layers::WaterFeature& f = m_data.water.features[row.water->index];
+        const layers::WaterFeature& f = m_data.water.features[near[k].facility];
         rows.push_back({i.id, i.date ? i.date->to_string() : "", i.type, f.name, f.kind,
-                        format_number(row.water->distance_m, 0),
+                        format_number(near[k].distance_m, 0),
                         i.precision_m ? format_number(*i.precision_m, 0) : "",
                         row.border ? format_number(row.border->distance_m, 0) : ""});
     }
     w += md_table({"incident", "date", "type", "water facility", "kind", "distance (m)", "location precision (m)",
                    "to border (m)"},
                   rows) +
-         "\nDistances are from the incident's recorded position; where the location precision is larger than\n"
-         "the distance, the incident may have been on the other side of the facility.\n\n";
+         "\nFacilities are the water features other than rivers (intakes, dams, canals, reservoirs, "
+         "distribution nodes).\nDistances are geodesic from the incident's recorded position; where the "
+         "location precision is larger than\nthe distance, the incident may have been on the other side of "
+         "the facility.\n\n";
 }
 
 void SummaryBuilder::add_affected(const analysis::AffectedResult& result, const analysis::AffectedOptions& options) {
@@ -389,6 +409,8 @@ EnclaveSection run_enclaves_section(const layers::Dataset& data, const ReportSet
         row.mainland_distance_m = e.mainland_distance_m.value_or(0.0);
         row.settlements = e.settlements.size();
         row.population = e.population;
+        for (std::size_t i : e.settlements)
+            if (!in.settlements[i].population) ++row.settlements_without_population;
         section.rows.push_back(row);
     }
     return section;
