@@ -91,7 +91,13 @@ void check_output_table(const std::string& destination, const WriteOptions& opti
 /// True for a PostGIS destination: "PG:..." or a postgresql:// URI.
 bool is_postgis(const std::string& destination);
 
-/// True for "-" and paths that exist and are not regular files (devices, pipes).
+/// True for "-" and the names of standard output ("/dev/stdout", "/dev/fd/1",
+/// "/proc/self/fd/1"), which are written to this process's standard output whatever it is.
+bool is_standard_output(const std::string& path);
+
+/// True for "-", the names of file descriptors (/dev/stdout, /dev/stderr, /dev/fd/N,
+/// /proc/self/fd/N) whatever they lead to, and paths that exist and are neither regular
+/// files nor directories (devices, pipes): written directly, never renamed over.
 bool is_special_file(const std::string& path);
 
 /// Refuses an output path that is one of the inputs (so no run can destroy its input),

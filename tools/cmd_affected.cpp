@@ -101,7 +101,7 @@ public:
         if (!m_summary.empty()) {
             layers::write_text_file(m_summary, summary_json(result, selected.size()), m_output.overwrite());
         }
-        if (!(m_output.wanted() && m_output.path() == "-")) print_summary(context.out, data, result, selected.size());
+        if (!(m_output.wanted() && layers::is_standard_output(m_output.path()))) print_summary(context.out, data, result, selected.size());
         return 0;
     }
 

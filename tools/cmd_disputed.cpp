@@ -294,23 +294,23 @@ public:
         bool stdout_used = false;
         if (m_output.wanted()) {
             m_output.write(disputed_stretch_table(result), provenance);
-            stdout_used = stdout_used || m_output.path() == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_output.path());
         }
         const layers::WriteOptions write = m_output.write_options();
         if (!m_zones_path.empty()) {
             write_with_provenance(disputed_zone_table(input, result), m_zones_path, write,
                                   provenance);
-            stdout_used = stdout_used || m_zones_path == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_zones_path);
         }
         if (!m_segments_path.empty()) {
             write_with_provenance(border_status_table(input, result), m_segments_path, write,
                                   provenance);
-            stdout_used = stdout_used || m_segments_path == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_segments_path);
         }
         if (!m_summary_path.empty()) {
             layers::write_text_file(m_summary_path, summary_json(result).dump(2) + "\n",
                                     m_output.overwrite());
-            stdout_used = stdout_used || m_summary_path == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_summary_path);
         }
         if (!stdout_used)
             print(context.out, data, input, result);

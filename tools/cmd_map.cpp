@@ -315,7 +315,7 @@ public:
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::ostream& report =
-            (m_output == "-" || m_output == "/dev/stdout") ? context.err : context.out;
+            layers::is_standard_output(m_output) ? context.err : context.out;
         if (!context.quiet) {
             for (const std::string& n : notes) context.err << "note: " << n << "\n";
             report << m_output << ": " << summary << ", " << format_number(seconds, 2) << " s\n";

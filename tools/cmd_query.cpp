@@ -280,7 +280,7 @@ public:
         } else {
             std::string format = m_format;
             if (format.empty()) format = isatty(STDOUT_FILENO) ? "table" : "geojson";
-            emit(context.out, result, format);
+            emit(context.out, result, format, m_output.write_options().precision);
         }
         if (!context.quiet && !origin_label.empty()) context.err << "query: from " << origin_label << "\n";
         return 0;
@@ -355,9 +355,9 @@ private:
         return out;
     }
 
-    static void emit(std::ostream& out, const layers::OutputTable& t, const std::string& format) {
+    static void emit(std::ostream& out, const layers::OutputTable& t, const std::string& format, int precision) {
         if (format == "geojson") {
-            out << layers::to_geojson(t, 7);
+            out << layers::to_geojson(t, precision);
         } else if (format == "json") {
             nlohmann::ordered_json rows = nlohmann::ordered_json::array();
             for (const auto& f : t.features()) {
@@ -381,7 +381,7 @@ private:
             }
             out << rows.dump(2) << "\n";
         } else if (format == "csv") {
-            out << layers::to_csv(t, 7);
+            out << layers::to_csv(t, precision);
         } else {
             // A readable table: the key fields only, to fit a terminal.
             std::vector<std::size_t> shown;
@@ -397,7 +397,7 @@ private:
                 std::vector<std::string> row;
                 for (std::size_t k : shown) {
                     std::string cell = cell_text(f.values[k], t.fields()[k]);
-                    if (cell.size() > 40) cell = cell.substr(0, 37) + "...";
+                    if (display_width(cell) > 40) cell = truncate_to_width(cell, 37) + "...";
                     row.push_back(cell.empty() ? "-" : cell);
                 }
                 table.add(row);

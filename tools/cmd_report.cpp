@@ -17,6 +17,7 @@
 #include <map>
 #include <ostream>
 #include <sstream>
+#include <vector>
 
 namespace fergana::tools {
 
@@ -78,8 +79,14 @@ public:
             throw LayerError("cannot create the report directory: " + ec.message(), Location{m_dir, {}, {}, {}});
         }
         ReportWriter out(m_dir, m_overwrite, m_data.input_paths());
-        out.check({"proximity.geojson", "proximity.csv", "affected.geojson", "affected.csv", "summary.md",
-                   "provenance.json"});
+        // Every file the report may write, so that an existing one stops it before any is written.
+        std::vector<std::string> files = {"disputed.geojson", "disputed.qml",   "disputed_zones.geojson",
+                                          "disputed_zones.qml", "enclaves.geojson", "enclaves.qml",
+                                          "proximity.geojson", "proximity.qml",  "proximity.csv",
+                                          "affected.geojson",  "affected.qml",   "affected.csv",
+                                          "summary.md",        "provenance.json"};
+        if (m_settings.maps) files.insert(files.end(), {"map.png", "map.svg", "map.html"});
+        out.check(files);
 
         report(context.progress, 0.0, "loading");
         const auto load_progress = [&](double f, std::string_view stage) { report(context.progress, 0.3 * f, stage); };
