@@ -764,10 +764,18 @@ OutputFormat format_for(const std::string& path) {
     if (detail::is_postgres(path)) return OutputFormat::PostGIS;
     const std::string ext = extension_of(path);
     if (ext == ".csv") return OutputFormat::CSV;
+    if (ext == ".gpkg" || ext == ".fgb") {
+        // Both are written by GDAL, which seeks: a pipe or device named .gpkg would otherwise
+        // get GeoJSON it did not ask for, or block until the work is done to fail.
+        if (is_special_file(path)) {
+            throw UsageError("'" + path + "': " + (ext == ".gpkg" ? "GeoPackage" : "FlatGeobuf") +
+                                 " needs a regular file, not standard output, a device or a pipe",
+                             "write .geojson or .csv to a pipe");
+        }
+        return ext == ".gpkg" ? OutputFormat::GPKG : OutputFormat::FlatGeobuf;
+    }
     if (path == "-" || is_special_file(path)) return OutputFormat::GeoJSON;
     if (ext == ".geojson" || ext == ".json") return OutputFormat::GeoJSON;
-    if (ext == ".gpkg") return OutputFormat::GPKG;
-    if (ext == ".fgb") return OutputFormat::FlatGeobuf;
     if (ext == ".shp") {
         throw UsageError("Shapefile output is refused: it truncates field names to 10 characters "
                          "(border_distance_m and disputed_distance_m would collide) and loses NULLs",

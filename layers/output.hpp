@@ -76,8 +76,9 @@ struct WriteOptions {
 };
 
 /// The format for a path: PostGIS for "PG:..." (and postgresql:// URIs), else by extension;
-/// "-" and special files are GeoJSON unless the path ends in .csv. Throws UsageError for an
-/// unsupported extension (naming why, e.g. Shapefile truncates field names).
+/// "-" and special files are GeoJSON unless the path ends in .csv; a special file named .gpkg
+/// or .fgb is refused (GDAL needs a regular file). Throws UsageError for an unsupported
+/// extension (naming why, e.g. Shapefile truncates field names).
 OutputFormat format_for(const std::string& path);
 
 /// Refuses a PostGIS table name that is not name or schema.name of lower-case letters,

@@ -66,10 +66,10 @@ inline const std::string& fergana_version_line() {
 /// A fresh folder for one test's outputs, removed at the end.
 struct OutputDir {
     std::filesystem::path path;
-    OutputDir() {
+    explicit OutputDir(const std::string& tag = {}) {
         path = std::filesystem::temp_directory_path() /
                ("fergana-out-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                ::testing::UnitTest::GetInstance()->current_test_info()->name() + tag);
         std::filesystem::remove_all(path);
         std::filesystem::create_directories(path);
     }
