@@ -72,8 +72,9 @@ struct EnclaveSection {
         std::string name, owner, host, kind;
         double area_m2 = 0;
         double mainland_distance_m = 0;
-        std::int64_t population = 0;
+        std::int64_t population = 0;  // of the settlements with a population figure
         std::size_t settlements = 0;
+        std::size_t settlements_without_population = 0;
     };
     std::vector<Row> rows;
 };
