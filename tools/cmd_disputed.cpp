@@ -240,11 +240,10 @@ public:
         for (const std::string* path : {&m_zones_path, &m_segments_path, &m_summary_path}) {
             if (path->empty())
                 continue;
-            layers::check_output_path(*path, inputs, m_output.overwrite());
-            if (path != &m_summary_path && !layers::is_special_file(*path)) {
-                layers::check_output_path(Provenance::sidecar_path(*path), inputs,
-                                          m_output.overwrite());
-            }
+            if (path == &m_summary_path)
+                layers::check_output_path(*path, inputs, m_output.overwrite());
+            else
+                check_output_file(*path, inputs, m_output.overwrite());
         }
 
         m_load.wanted = {layers::Role::Countries,   layers::Role::Borders,
@@ -428,8 +427,7 @@ private:
     static void write_with_provenance(const layers::OutputTable& table, const std::string& path,
                                       const layers::WriteOptions& write,
                                       const Provenance& provenance) {
-        layers::write_table(table, path, write);
-        provenance.write_beside(path, write.overwrite);
+        write_output_file(table, path, write, provenance);
     }
 
     static ordered_json point_json(geo::LonLat p) { return ordered_json::array({p.lon, p.lat}); }

@@ -325,6 +325,27 @@ TEST(Outputs, QgisStylesAreWellFormedXml) {
     EXPECT_EQ(styles, 5);  // one beside each GeoJSON layer
 }
 
+TEST(Outputs, SecondaryGeoJsonOutputsGetAStyleAndProvenanceToo) {
+    // Regression: `affected --per-incident` and `disputed --zones/--segments` GeoJSON had no
+    // .qml, and an existing sidecar of --per-incident stopped the run after the main output.
+    OutputDir dir;
+    std::ofstream(dir / "per.geojson.provenance.json") << "old\n";
+    const CliResult refused = run_fergana("affected -q -o " + (dir / "a.geojson") + " --per-incident " +
+                                          (dir / "per.geojson") + small_data());
+    EXPECT_EQ(refused.exit_code, 1) << refused.err;
+    EXPECT_NE(refused.err.find("per.geojson.provenance.json"), std::string::npos) << refused.err;
+    EXPECT_FALSE(fs::exists(dir / "a.geojson"));  // refused before any work
+    fs::remove(dir / "per.geojson.provenance.json");
+    ASSERT_EQ(run_fergana("affected -q -o " + (dir / "a.geojson") + " --per-incident " + (dir / "per.geojson") +
+                          small_data()).exit_code, 0);
+    ASSERT_EQ(run_fergana("disputed -q --tolerance 500m --zones " + (dir / "zones.geojson") + " --segments " +
+                          (dir / "segments.geojson") + small_data()).exit_code, 0);
+    for (const char* name : {"a", "per", "zones", "segments"}) {
+        EXPECT_TRUE(fs::exists(dir / (std::string(name) + ".qml"))) << name;
+        EXPECT_TRUE(fs::exists(dir / (std::string(name) + ".geojson.provenance.json"))) << name;
+    }
+}
+
 TEST(Determinism, EveryFormatTwiceIsByteIdentical) {
     const OutputDir a("-a");
     const OutputDir b("-b");

@@ -124,6 +124,16 @@ TEST(Report, UsageErrorsExitTwo) {
     EXPECT_FALSE(fs::exists(dir.path / "r"));  // nothing created before the options are checked
 }
 
+TEST(Report, BadInputLeavesNoDirectoryBehind) {
+    // Regression: the directory was created before the data was read.
+    OutputDir dir;
+    const CliResult r = run_fergana("report -q -o " + (dir / "r") + " --data " + small_fixture() +
+                                    "countries.geojson --incidents " + small_fixture() + "no_such_file.csv");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("no_such_file.csv"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.path / "r"));
+}
+
 TEST(Report, WithNoOptionsRunsOnTheBundledDataWithTheDocumentedFigures) {
     OutputDir dir;
     const CliResult r = run_fergana_in(dir.path.string(), "report -q");
