@@ -114,6 +114,13 @@ void write_bytes(const AtomicTarget& target, const std::string& display_path, co
 
 void append_number(std::string& out, double value, int decimals) {
     char buffer[64];
+    if (std::abs(value) >= 1e15) {
+        // Beyond what fixed notation shows sensibly (or fits: 1e300 from a hostile input field):
+        // the shortest exact form, with an exponent, still a valid JSON and CSV number.
+        const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+        out.append(buffer, r.ptr);
+        return;
+    }
     const auto r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
     std::string_view text(buffer, static_cast<std::size_t>(r.ptr - buffer));
     if (text.find('.') != std::string_view::npos) {

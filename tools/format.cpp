@@ -11,8 +11,11 @@ std::string format_number(double value, int decimals) {
     if (std::isnan(value)) return "nan";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
     char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value,
-                                      std::chars_format::fixed, decimals);
+    // Beyond 1e15 fixed notation is a wall of digits (or does not fit: 1e300 from a hostile
+    // input field): the shortest exact form, with an exponent.
+    const auto result = std::abs(value) >= 1e15
+                            ? std::to_chars(buffer, buffer + sizeof buffer, value)
+                            : std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
     std::string out(buffer, result.ptr);
     if (out == "-0" || (out.rfind("-0.", 0) == 0 && out.find_first_not_of("-0.") == std::string::npos)) {
         out.erase(0, 1);  // no "-0.000"

@@ -19,6 +19,13 @@ TEST(FormatNumber, FixedDecimalsWhateverTheLocale) {
     std::setlocale(LC_NUMERIC, saved.c_str());
 }
 
+// Regression: a value too long for fixed notation left the buffer's stale bytes in the text.
+TEST(FormatNumber, HugeValuesUseAnExponent) {
+    EXPECT_EQ(format_number(1e300, 2), "1e+300");
+    EXPECT_EQ(format_number(-2.5e60, 0), "-2.5e+60");
+    EXPECT_EQ(format_number(123456789012.345, 2), "123456789012.35");
+}
+
 TEST(Table, AlignsNumbersRight) {
     Table t({"name", "count"});
     t.add({"Vorukh", "7"});
