@@ -41,7 +41,7 @@ class AtomicTarget {
 public:
     AtomicTarget(std::string path, bool overwrite) : m_path(std::move(path)) {
         if (is_special_file(m_path)) {
-            m_write_path = m_path == "-" ? "/dev/stdout" : m_path;
+            m_write_path = is_standard_output(m_path) ? "/dev/stdout" : m_path;
             return;
         }
         check_output_path(m_path, {}, overwrite);
@@ -65,7 +65,7 @@ public:
 
     [[nodiscard]] const std::string& write_path() const noexcept { return m_write_path; }
     [[nodiscard]] bool special() const noexcept { return m_temporary.empty(); }
-    [[nodiscard]] bool is_stdout() const noexcept { return m_path == "-"; }
+    [[nodiscard]] bool is_stdout() const { return is_standard_output(m_path); }
 
     void commit() {
         if (m_temporary.empty()) return;
@@ -114,6 +114,13 @@ void write_bytes(const AtomicTarget& target, const std::string& display_path, co
 
 void append_number(std::string& out, double value, int decimals) {
     char buffer[64];
+    if (std::abs(value) >= 1e15) {
+        // Beyond what fixed notation shows sensibly (or fits: 1e300 from a hostile input field):
+        // the shortest exact form, with an exponent, still a valid JSON and CSV number.
+        const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+        out.append(buffer, r.ptr);
+        return;
+    }
     const auto r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
     std::string_view text(buffer, static_cast<std::size_t>(r.ptr - buffer));
     if (text.find('.') != std::string_view::npos) {
@@ -464,6 +471,15 @@ std::unique_ptr<OGRFieldDefn> field_definition(const OutputField& f) {
     return defn;
 }
 
+/// GDAL's OGR_CURRENT_DATE for this thread while in scope, cleared on every way out.
+class FixedCurrentDate {
+public:
+    FixedCurrentDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
+    FixedCurrentDate(const FixedCurrentDate&) = delete;
+    FixedCurrentDate& operator=(const FixedCurrentDate&) = delete;
+    ~FixedCurrentDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
+};
+
 void write_with_gdal(const OutputTable& table, const std::string& path, const std::string& driver_name,
                      const AtomicTarget& target) {
     detail::ensure_gdal();
@@ -476,13 +492,13 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
     if (driver == nullptr) {
         throw LayerError("GDAL has no " + driver_name + " driver", where);
     }
-    // Fixed timestamps inside the GeoPackage keep outputs byte-identical run to run;
-    // the real time is in the provenance file.
-    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+    // Fixed timestamps inside the GeoPackage (gpkg_contents.last_change) keep outputs
+    // byte-identical run to run; the real time is in the provenance file. Declared before
+    // the dataset, so the option still holds while a failed write closes it.
+    const FixedCurrentDate fixed_date;
     CPLErrorReset();
     GDALDatasetUniquePtr ds(driver->Create(target.write_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) {
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
         throw LayerError("cannot create: " + detail::last_gdal_error(), where);
     }
     OGRSpatialReference wgs84;
@@ -517,7 +533,6 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
     CPLErrorReset();
     ds->FlushCache(true);
     GDALClose(GDALDataset::ToHandle(ds.release()));
-    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
     if (CPLGetLastErrorType() == CE_Failure) {
         throw LayerError("cannot finish writing: " + detail::last_gdal_error(), where, "is the disk full?");
     }
@@ -736,8 +751,17 @@ bool is_postgis(const std::string& destination) {
     return detail::is_postgres(destination);
 }
 
+bool is_standard_output(const std::string& path) {
+    return path == "-" || path == "/dev/stdout" || path == "/dev/fd/1" || path == "/proc/self/fd/1";
+}
+
 bool is_special_file(const std::string& path) {
-    if (path == "-") return true;
+    // A descriptor's name is special even when it leads to a regular file (a redirection):
+    // renaming over it would replace the name, not write to the descriptor.
+    if (is_standard_output(path) || path == "/dev/stderr" || path.rfind("/dev/fd/", 0) == 0 ||
+        path.rfind("/proc/self/fd/", 0) == 0) {
+        return true;
+    }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return false;
     return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
@@ -747,10 +771,18 @@ OutputFormat format_for(const std::string& path) {
     if (detail::is_postgres(path)) return OutputFormat::PostGIS;
     const std::string ext = extension_of(path);
     if (ext == ".csv") return OutputFormat::CSV;
+    if (ext == ".gpkg" || ext == ".fgb") {
+        // Both are written by GDAL, which seeks: a pipe or device named .gpkg would otherwise
+        // get GeoJSON it did not ask for, or block until the work is done to fail.
+        if (is_special_file(path)) {
+            throw UsageError("'" + path + "': " + (ext == ".gpkg" ? "GeoPackage" : "FlatGeobuf") +
+                                 " needs a regular file, not standard output, a device or a pipe",
+                             "write .geojson or .csv to a pipe");
+        }
+        return ext == ".gpkg" ? OutputFormat::GPKG : OutputFormat::FlatGeobuf;
+    }
     if (path == "-" || is_special_file(path)) return OutputFormat::GeoJSON;
     if (ext == ".geojson" || ext == ".json") return OutputFormat::GeoJSON;
-    if (ext == ".gpkg") return OutputFormat::GPKG;
-    if (ext == ".fgb") return OutputFormat::FlatGeobuf;
     if (ext == ".shp") {
         throw UsageError("Shapefile output is refused: it truncates field names to 10 characters "
                          "(border_distance_m and disputed_distance_m would collide) and loses NULLs",

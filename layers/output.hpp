@@ -76,8 +76,9 @@ struct WriteOptions {
 };
 
 /// The format for a path: PostGIS for "PG:..." (and postgresql:// URIs), else by extension;
-/// "-" and special files are GeoJSON unless the path ends in .csv. Throws UsageError for an
-/// unsupported extension (naming why, e.g. Shapefile truncates field names).
+/// "-" and special files are GeoJSON unless the path ends in .csv; a special file named .gpkg
+/// or .fgb is refused (GDAL needs a regular file). Throws UsageError for an unsupported
+/// extension (naming why, e.g. Shapefile truncates field names).
 OutputFormat format_for(const std::string& path);
 
 /// Refuses a PostGIS table name that is not name or schema.name of lower-case letters,
@@ -91,7 +92,13 @@ void check_output_table(const std::string& destination, const WriteOptions& opti
 /// True for a PostGIS destination: "PG:..." or a postgresql:// URI.
 bool is_postgis(const std::string& destination);
 
-/// True for "-" and paths that exist and are not regular files (devices, pipes).
+/// True for "-" and the names of standard output ("/dev/stdout", "/dev/fd/1",
+/// "/proc/self/fd/1"), which are written to this process's standard output whatever it is.
+bool is_standard_output(const std::string& path);
+
+/// True for "-", the names of file descriptors (/dev/stdout, /dev/stderr, /dev/fd/N,
+/// /proc/self/fd/N) whatever they lead to, and paths that exist and are neither regular
+/// files nor directories (devices, pipes): written directly, never renamed over.
 bool is_special_file(const std::string& path);
 
 /// Refuses an output path that is one of the inputs (so no run can destroy its input),

@@ -76,9 +76,8 @@ public:
         Provenance provenance("affected", context.argv);
         const std::vector<std::string> inputs = m_data.input_paths();
         m_output.check(inputs);
-        for (const std::string* extra : {&m_summary, &m_per_incident}) {
-            if (!extra->empty()) layers::check_output_path(*extra, inputs, m_output.overwrite());
-        }
+        if (!m_summary.empty()) layers::check_output_path(m_summary, inputs, m_output.overwrite());
+        if (!m_per_incident.empty()) check_output_file(m_per_incident, inputs, m_output.overwrite());
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
         data.require(layers::Role::Incidents);
         data.require(layers::Role::Settlements);
@@ -95,13 +94,13 @@ public:
         if (m_output.wanted()) m_output.write(affected_table(data, result), provenance);
         if (!m_per_incident.empty()) {
             provenance.add_output(m_per_incident);
-            layers::write_table(affected_per_incident_table(data, result), m_per_incident, m_output.write_options());
-            provenance.write_beside(m_per_incident, m_output.overwrite());
+            write_output_file(affected_per_incident_table(data, result), m_per_incident, m_output.write_options(),
+                              provenance);
         }
         if (!m_summary.empty()) {
             layers::write_text_file(m_summary, summary_json(result, selected.size()), m_output.overwrite());
         }
-        if (!(m_output.wanted() && m_output.path() == "-")) print_summary(context.out, data, result, selected.size());
+        if (!(m_output.wanted() && layers::is_standard_output(m_output.path()))) print_summary(context.out, data, result, selected.size());
         return 0;
     }
 

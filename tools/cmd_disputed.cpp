@@ -240,11 +240,10 @@ public:
         for (const std::string* path : {&m_zones_path, &m_segments_path, &m_summary_path}) {
             if (path->empty())
                 continue;
-            layers::check_output_path(*path, inputs, m_output.overwrite());
-            if (path != &m_summary_path && !layers::is_special_file(*path)) {
-                layers::check_output_path(Provenance::sidecar_path(*path), inputs,
-                                          m_output.overwrite());
-            }
+            if (path == &m_summary_path)
+                layers::check_output_path(*path, inputs, m_output.overwrite());
+            else
+                check_output_file(*path, inputs, m_output.overwrite());
         }
 
         m_load.wanted = {layers::Role::Countries,   layers::Role::Borders,
@@ -294,23 +293,23 @@ public:
         bool stdout_used = false;
         if (m_output.wanted()) {
             m_output.write(disputed_stretch_table(result), provenance);
-            stdout_used = stdout_used || m_output.path() == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_output.path());
         }
         const layers::WriteOptions write = m_output.write_options();
         if (!m_zones_path.empty()) {
             write_with_provenance(disputed_zone_table(input, result), m_zones_path, write,
                                   provenance);
-            stdout_used = stdout_used || m_zones_path == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_zones_path);
         }
         if (!m_segments_path.empty()) {
             write_with_provenance(border_status_table(input, result), m_segments_path, write,
                                   provenance);
-            stdout_used = stdout_used || m_segments_path == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_segments_path);
         }
         if (!m_summary_path.empty()) {
             layers::write_text_file(m_summary_path, summary_json(result).dump(2) + "\n",
                                     m_output.overwrite());
-            stdout_used = stdout_used || m_summary_path == "-";
+            stdout_used = stdout_used || layers::is_standard_output(m_summary_path);
         }
         if (!stdout_used)
             print(context.out, data, input, result);
@@ -428,8 +427,7 @@ private:
     static void write_with_provenance(const layers::OutputTable& table, const std::string& path,
                                       const layers::WriteOptions& write,
                                       const Provenance& provenance) {
-        layers::write_table(table, path, write);
-        provenance.write_beside(path, write.overwrite);
+        write_output_file(table, path, write, provenance);
     }
 
     static ordered_json point_json(geo::LonLat p) { return ordered_json::array({p.lon, p.lat}); }

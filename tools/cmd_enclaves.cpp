@@ -125,7 +125,7 @@ public:
         if (m_output.wanted()) {
             m_output.write(enclave_table(input, result), provenance);
         }
-        if (!m_output.wanted() || m_output.path() != "-")
+        if (!m_output.wanted() || !layers::is_standard_output(m_output.path()))
             print(context.out, input, result);
         if (!context.quiet) {
             for (const std::string& n : result.notes) context.err << "enclaves: " << n << "\n";

@@ -8,6 +8,7 @@
 #include "tools/command.hpp"
 #include "tools/data_options.hpp"
 #include "tools/format.hpp"
+#include "tools/place.hpp"
 #include "tools/provenance.hpp"
 #include "tools/units.hpp"
 
@@ -48,14 +49,6 @@ int parse_int(const std::string& text, const char* option, int min, int max) {
                          std::to_string(min) + " to " + std::to_string(max));
     }
     return v;
-}
-
-bool looks_like_coordinates(const std::string& text) {
-    return text.find(',') != std::string::npos &&
-           std::all_of(text.begin(), text.end(), [](unsigned char c) {
-               return std::isdigit(c) || c == ',' || c == '.' || c == '-' || c == '+' ||
-                      std::isspace(c);
-           });
 }
 
 std::string box_text(const geo::Box& b) {
@@ -236,12 +229,10 @@ public:
             geo::LonLat centre;
             if (m_center_point) {
                 centre = *m_center_point;
-            } else if (auto place = render::find_place(data, m_center)) {
-                centre = *place;
             } else {
-                throw UsageError("--center '" + m_center +
-                                     "': no settlement or enclave of that name in the data",
-                                 "give LON,LAT, or a name from the settlements or enclaves layer");
+                const Place place = resolve_place(data, m_center);
+                centre = place.point;
+                provenance.set("center_place", place.label);
             }
             m_options.extent = render::box_around(centre, m_radius_m);
             provenance.set("center",
@@ -315,7 +306,7 @@ public:
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::ostream& report =
-            (m_output == "-" || m_output == "/dev/stdout") ? context.err : context.out;
+            layers::is_standard_output(m_output) ? context.err : context.out;
         if (!context.quiet) {
             for (const std::string& n : notes) context.err << "note: " << n << "\n";
             report << m_output << ": " << summary << ", " << format_number(seconds, 2) << " s\n";

@@ -13,6 +13,7 @@
 #include "tools/data_options.hpp"
 #include "tools/format.hpp"
 #include "tools/output_options.hpp"
+#include "tools/place.hpp"
 #include "tools/role_table.hpp"
 #include "tools/units.hpp"
 #include "tools/where.hpp"
@@ -29,82 +30,6 @@ namespace fergana::tools {
 namespace {
 
 using layers::Role;
-
-std::string normalise_name(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
-        else if (c >= 0x80) out += static_cast<char>(c);  // keep non-ASCII letters as they are
-    }
-    return out;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-struct Place {
-    geo::LonLat point;
-    geo::Geometry geometry;  // the settlement's point, or the enclave's polygons
-    std::string label;
-    bool enclave = false;
-};
-
-/// A place name resolved against settlement and enclave names (case, spaces, hyphens and
-/// apostrophes ignored). Unknown or ambiguous: an error listing the closest names.
-Place resolve_place(const layers::Dataset& data, const std::string& name) {
-    const std::string key = normalise_name(name);
-    std::vector<Place> found;
-    std::vector<std::pair<std::size_t, std::string>> near;
-    auto consider = [&](const std::string& candidate, const std::string& label, const geo::Geometry& g, geo::LonLat p,
-                        bool enclave) {
-        const std::string n = normalise_name(candidate);
-        if (n.empty()) return;
-        if (n == key) {
-            found.push_back({p, g, label, enclave});
-        } else {
-            near.emplace_back(edit_distance(n, key), label);
-        }
-    };
-    for (const auto& s : data.settlements.features) {
-        const std::string label = s.name + " (settlement " + s.id + (s.country.empty() ? "" : ", " + s.country) + ")";
-        consider(s.name, label, geo::Geometry::point(s.position), s.position, false);
-    }
-    for (const auto& e : data.enclaves.features) {
-        const geo::Box b = e.geometry.bounds();
-        consider(e.name, e.name + " (enclave of " + e.owner + ")", e.geometry,
-                 {(b.min_lon + b.max_lon) / 2, (b.min_lat + b.max_lat) / 2}, true);
-    }
-    // A settlement and an enclave may share a name (Vorukh): the settlement is the place.
-    const auto settlements = std::count_if(found.begin(), found.end(), [](const Place& p) { return p.enclave == false; });
-    if (settlements == 1) return *std::find_if(found.begin(), found.end(), [](const Place& p) { return !p.enclave; });
-    if (found.size() == 1) return found.front();
-    std::sort(near.begin(), near.end());
-    std::string list;
-    if (found.size() > 1) {
-        for (const Place& p : found) list += (list.empty() ? "" : "; ") + p.label;
-        throw UsageError("place '" + name + "' is ambiguous: " + list, "give LON,LAT instead");
-    }
-    for (std::size_t i = 0; i < near.size() && i < 5; ++i) list += (list.empty() ? "" : "; ") + near[i].second;
-    throw UsageError("no settlement or enclave named '" + name + "'",
-                     list.empty() ? "give LON,LAT instead" : "closest names: " + list);
-}
-
-bool looks_like_coordinates(const std::string& s) {
-    return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '+' || s[0] == '.') &&
-           s.find(',') != std::string::npos;
-}
 
 class QueryCommand final : public Command {
 public:
@@ -280,7 +205,7 @@ public:
         } else {
             std::string format = m_format;
             if (format.empty()) format = isatty(STDOUT_FILENO) ? "table" : "geojson";
-            emit(context.out, result, format);
+            emit(context.out, result, format, m_output.write_options().precision);
         }
         if (!context.quiet && !origin_label.empty()) context.err << "query: from " << origin_label << "\n";
         return 0;
@@ -355,9 +280,9 @@ private:
         return out;
     }
 
-    static void emit(std::ostream& out, const layers::OutputTable& t, const std::string& format) {
+    static void emit(std::ostream& out, const layers::OutputTable& t, const std::string& format, int precision) {
         if (format == "geojson") {
-            out << layers::to_geojson(t, 7);
+            out << layers::to_geojson(t, precision);
         } else if (format == "json") {
             nlohmann::ordered_json rows = nlohmann::ordered_json::array();
             for (const auto& f : t.features()) {
@@ -381,7 +306,7 @@ private:
             }
             out << rows.dump(2) << "\n";
         } else if (format == "csv") {
-            out << layers::to_csv(t, 7);
+            out << layers::to_csv(t, precision);
         } else {
             // A readable table: the key fields only, to fit a terminal.
             std::vector<std::size_t> shown;
@@ -397,7 +322,7 @@ private:
                 std::vector<std::string> row;
                 for (std::size_t k : shown) {
                     std::string cell = cell_text(f.values[k], t.fields()[k]);
-                    if (cell.size() > 40) cell = cell.substr(0, 37) + "...";
+                    if (display_width(cell) > 40) cell = truncate_to_width(cell, 37) + "...";
                     row.push_back(cell.empty() ? "-" : cell);
                 }
                 table.add(row);

@@ -17,6 +17,7 @@
 #include <map>
 #include <ostream>
 #include <sstream>
+#include <vector>
 
 namespace fergana::tools {
 
@@ -70,20 +71,28 @@ public:
     int run(RunContext& context) override {
         Provenance provenance("report", context.argv);
         std::error_code ec;
-        if (fs::exists(m_dir, ec) && !fs::is_directory(m_dir, ec)) {
+        const bool dir_exists = fs::exists(m_dir, ec);
+        if (dir_exists && !fs::is_directory(m_dir, ec)) {
             throw LayerError("the report output exists and is not a directory", Location{m_dir, {}, {}, {}});
         }
-        fs::create_directories(m_dir, ec);
-        if (ec) {
-            throw LayerError("cannot create the report directory: " + ec.message(), Location{m_dir, {}, {}, {}});
-        }
         ReportWriter out(m_dir, m_overwrite, m_data.input_paths());
-        out.check({"proximity.geojson", "proximity.csv", "affected.geojson", "affected.csv", "summary.md",
-                   "provenance.json"});
+        // Every file the report may write, so that an existing one stops it before any is written.
+        std::vector<std::string> files = {"disputed.geojson", "disputed.qml",   "disputed_zones.geojson",
+                                          "disputed_zones.qml", "enclaves.geojson", "enclaves.qml",
+                                          "proximity.geojson", "proximity.qml",  "proximity.csv",
+                                          "affected.geojson",  "affected.qml",   "affected.csv",
+                                          "summary.md",        "provenance.json"};
+        if (m_settings.maps) files.insert(files.end(), {"map.png", "map.svg", "map.html"});
+        if (dir_exists) out.check(files);
 
         report(context.progress, 0.0, "loading");
         const auto load_progress = [&](double f, std::string_view stage) { report(context.progress, 0.3 * f, stage); };
         layers::Dataset data = layers::load_dataset(m_load, load_progress);
+        // Created once the data has loaded, so that a run failing on its input leaves nothing.
+        fs::create_directories(m_dir, ec);
+        if (ec) {
+            throw LayerError("cannot create the report directory: " + ec.message(), Location{m_dir, {}, {}, {}});
+        }
         provenance.add_inputs(data);
         const layers::Date as_of = m_settings.as_of.value_or(layers::Date::today());
         provenance.set("as_of", as_of.to_string());

@@ -11,13 +11,41 @@ std::string format_number(double value, int decimals) {
     if (std::isnan(value)) return "nan";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
     char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value,
-                                      std::chars_format::fixed, decimals);
+    // Beyond 1e15 fixed notation is a wall of digits (or does not fit: 1e300 from a hostile
+    // input field): the shortest exact form, with an exponent.
+    const auto result = std::abs(value) >= 1e15
+                            ? std::to_chars(buffer, buffer + sizeof buffer, value)
+                            : std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
     std::string out(buffer, result.ptr);
     if (out == "-0" || (out.rfind("-0.", 0) == 0 && out.find_first_not_of("-0.") == std::string::npos)) {
         out.erase(0, 1);  // no "-0.000"
     }
     return out;
+}
+
+namespace {
+/// The index after the code point starting at `i`: a lead byte with its continuation
+/// bytes, or one byte (ASCII, or a stray byte of invalid UTF-8).
+std::size_t next_code_point(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t j = i + 1;
+    if (lead >= 0xC2 && lead <= 0xF4) {
+        while (j < text.size() && j < i + 4 && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) ++j;
+    }
+    return j;
+}
+}  // namespace
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < text.size(); i = next_code_point(text, i)) ++width;
+    return width;
+}
+
+std::string truncate_to_width(std::string_view text, std::size_t width) {
+    std::size_t end = 0;
+    for (std::size_t columns = 0; end < text.size() && columns < width; ++columns) end = next_code_point(text, end);
+    return std::string(text.substr(0, end));
 }
 
 Table::Table(std::vector<std::string> header) : m_header(std::move(header)) {}
@@ -39,13 +67,13 @@ bool is_numeric(const std::string& s) {
 void Table::print(std::ostream& out) const {
     std::vector<std::size_t> width(m_header.size());
     for (std::size_t c = 0; c < m_header.size(); ++c) {
-        width[c] = m_header[c].size();
-        for (const auto& row : m_rows) width[c] = std::max(width[c], row[c].size());
+        width[c] = display_width(m_header[c]);
+        for (const auto& row : m_rows) width[c] = std::max(width[c], display_width(row[c]));
     }
     auto line = [&](const std::vector<std::string>& row, bool header) {
         std::string text;
         for (std::size_t c = 0; c < row.size(); ++c) {
-            const std::size_t pad = width[c] - row[c].size();
+            const std::size_t pad = width[c] - display_width(row[c]);
             const bool right = !header && is_numeric(row[c]);
             if (c > 0) text += "  ";
             if (right) text += std::string(pad, ' ');

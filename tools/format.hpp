@@ -3,6 +3,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fergana::tools {
@@ -11,7 +12,15 @@ namespace fergana::tools {
 /// (std::to_chars), trailing zeros kept. NaN and infinities print as "nan", "inf".
 std::string format_number(double value, int decimals);
 
-/// A table printed with aligned columns; numbers (cells parsing as numbers) align right.
+/// Columns a UTF-8 string takes on a terminal: one per code point (no wide or combining
+/// characters in our data); a stray byte of invalid UTF-8 counts as one.
+std::size_t display_width(std::string_view text);
+
+/// The longest prefix of `text` at most `width` columns wide, cut between code points.
+std::string truncate_to_width(std::string_view text, std::size_t width);
+
+/// A table printed with aligned columns (by display width, so names such as "Yangiyŭl"
+/// keep their column); numbers (cells parsing as numbers) align right.
 class Table {
 public:
     explicit Table(std::vector<std::string> header);

@@ -62,13 +62,7 @@ void OutputOptions::check(const std::vector<std::string>& inputs) const {
         layers::check_output_table(m_output, write_options());
         return;
     }
-    layers::check_output_path(m_output, inputs, m_overwrite);
-    if (!layers::is_special_file(m_output)) {
-        layers::check_output_path(Provenance::sidecar_path(m_output), inputs, m_overwrite);
-        if (layers::format_for(m_output) == layers::OutputFormat::GeoJSON) {
-            layers::check_output_path(qml_path(m_output), inputs, m_overwrite);
-        }
-    }
+    check_output_file(m_output, inputs, m_overwrite);
 }
 
 void OutputOptions::write(const layers::OutputTable& table, Provenance& provenance) const {
@@ -81,11 +75,25 @@ void OutputOptions::write(const layers::OutputTable& table, Provenance& provenan
         return;
     }
     provenance.add_output(m_output);
-    layers::write_table(table, m_output, write_options());
-    if (!layers::is_special_file(m_output) && layers::format_for(m_output) == layers::OutputFormat::GeoJSON) {
-        layers::write_text_file(qml_path(m_output), qml_for(table), m_overwrite);
+    write_output_file(table, m_output, write_options(), provenance);
+}
+
+void check_output_file(const std::string& path, const std::vector<std::string>& inputs, bool overwrite) {
+    layers::check_output_path(path, inputs, overwrite);
+    if (layers::is_special_file(path)) return;
+    layers::check_output_path(Provenance::sidecar_path(path), inputs, overwrite);
+    if (layers::format_for(path) == layers::OutputFormat::GeoJSON) {
+        layers::check_output_path(qml_path(path), inputs, overwrite);
     }
-    provenance.write_beside(m_output, m_overwrite);
+}
+
+void write_output_file(const layers::OutputTable& table, const std::string& path, const layers::WriteOptions& options,
+                       const Provenance& provenance) {
+    layers::write_table(table, path, options);
+    if (!layers::is_special_file(path) && layers::format_for(path) == layers::OutputFormat::GeoJSON) {
+        layers::write_text_file(qml_path(path), qml_for(table), options.overwrite);
+    }
+    provenance.write_beside(path, options.overwrite);
 }
 
 }  // namespace fergana::tools

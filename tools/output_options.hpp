@@ -12,6 +12,16 @@
 
 namespace fergana::tools {
 
+/// Refuses, before the work, a file output that write_output_file could not write: the file,
+/// its provenance sidecar or (GeoJSON) its .qml an input, missing directory, or existing
+/// without `overwrite`. Nothing to check for special files ("-", pipes, devices).
+void check_output_file(const std::string& path, const std::vector<std::string>& inputs, bool overwrite);
+
+/// Writes a table to a file, with a QGIS style beside GeoJSON and the provenance sidecar
+/// (none beside special files). The caller records the path in the provenance first.
+void write_output_file(const layers::OutputTable& table, const std::string& path,
+                       const layers::WriteOptions& options, const Provenance& provenance);
+
 class OutputOptions {
 public:
     void declare(OptionSet& options, const std::string& what);

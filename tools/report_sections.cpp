@@ -159,6 +159,8 @@ void SummaryBuilder::add_enclaves(const EnclaveSection& section) {
                         format_number(r.area_m2 / 1e6, 2), km(r.mainland_distance_m, 2), std::to_string(r.settlements),
                         thousands(r.population), std::to_string(r.settlements_without_population)});
     }
+    // A settlement without a population figure adds nothing to the population: say so, as
+    // the affected table does, rather than let "0" read as "nobody lives there".
     s += md_table({"name", "owner", "host", "kind", "area (km²)", "to owner's mainland (km)", "settlements",
                    "population", "without population figure"},
                   rows) +
@@ -409,8 +411,9 @@ EnclaveSection run_enclaves_section(const layers::Dataset& data, const ReportSet
         row.mainland_distance_m = e.mainland_distance_m.value_or(0.0);
         row.settlements = e.settlements.size();
         row.population = e.population;
-        for (std::size_t i : e.settlements)
-            if (!in.settlements[i].population) ++row.settlements_without_population;
+        row.settlements_without_population = static_cast<std::size_t>(
+            std::count_if(e.settlements.begin(), e.settlements.end(),
+                          [&](std::size_t i) { return !data.settlements.features[i].population.has_value(); }));
         section.rows.push_back(row);
     }
     return section;

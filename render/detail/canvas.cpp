@@ -44,6 +44,9 @@ public:
         check(cairo_status(m_cr.get()), "PDF surface");
         cairo_pdf_surface_set_metadata(m_surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
         cairo_pdf_surface_set_metadata(m_surface.get(), CAIRO_PDF_METADATA_CREATOR, "fergana map");
+        // Cairo stamps the current time otherwise: a fixed date keeps the same map
+        // byte-identical run to run (the real time is in the provenance file).
+        cairo_pdf_surface_set_metadata(m_surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
     }
     cairo_t* begin(const std::string&) override {
         cairo_save(m_cr.get());

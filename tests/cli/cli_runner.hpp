@@ -24,14 +24,16 @@ inline std::string slurp(const std::filesystem::path& path) {
     return s.str();
 }
 
-/// Runs `fergana ARGS` through the shell (ARGS is shell text), stdin from /dev/null.
-inline CliResult run_fergana(const std::string& args) {
+/// Runs `fergana ARGS` through the shell (ARGS is shell text), stdin from /dev/null, in
+/// the working directory `working_dir` (empty: this process's).
+inline CliResult run_fergana_in(const std::string& working_dir, const std::string& args) {
     const auto dir = std::filesystem::temp_directory_path() /
                      ("fergana-cli-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto out = dir / "stdout";
     const auto err = dir / "stderr";
-    const std::string command = std::string(FERGANA_BIN) + " " + args + " </dev/null >" +
+    const std::string cd = working_dir.empty() ? std::string() : "cd '" + working_dir + "' && ";
+    const std::string command = cd + std::string(FERGANA_BIN) + " " + args + " </dev/null >" +
                                 out.string() + " 2>" + err.string();
     const int status = std::system(command.c_str());
     CliResult result;
@@ -39,6 +41,11 @@ inline CliResult run_fergana(const std::string& args) {
     result.out = slurp(out);
     result.err = slurp(err);
     return result;
+}
+
+/// Runs `fergana ARGS` through the shell (ARGS is shell text), stdin from /dev/null.
+inline CliResult run_fergana(const std::string& args) {
+    return run_fergana_in({}, args);
 }
 
 }  // namespace fergana::testing

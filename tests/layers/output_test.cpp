@@ -57,6 +57,22 @@ TEST(Output, GeoJsonIsRfc7946WithFixedPrecision) {
               "]}\n");
 }
 
+// Regression: a value too long for fixed notation (a hostile precision_m of 1e300) put the
+// formatting buffer's stale bytes into GeoJSON and CSV.
+TEST(Output, HugeValuesAreValidNumbers) {
+    OutputTable t("huge", {{"precision_m", FieldKind::Real, 2}});
+    t.add(geo::Geometry::point({70.5, 40.5}), {1e300});
+    t.add(geo::Geometry::point({70.5, 40.5}), {-1.5e45});
+    EXPECT_EQ(to_geojson(t, 7),
+              "{\"type\":\"FeatureCollection\",\"name\":\"huge\",\"features\":[\n"
+              "{\"type\":\"Feature\",\"properties\":{\"precision_m\":1e+300},\"geometry\":{\"type\":\"Point\","
+              "\"coordinates\":[70.5,40.5]}},\n"
+              "{\"type\":\"Feature\",\"properties\":{\"precision_m\":-1.5e+45},\"geometry\":{\"type\":\"Point\","
+              "\"coordinates\":[70.5,40.5]}}\n"
+              "]}\n");
+    EXPECT_EQ(to_csv(t, 7), "lon,lat,precision_m\n70.5,40.5,1e+300\n70.5,40.5,-1.5e+45\n");
+}
+
 TEST(Output, PolygonRingsAreReorientedCounterClockwise) {
     OutputTable t("p", {});
     // Exterior given clockwise, hole given counter-clockwise: both wrong for RFC 7946.
