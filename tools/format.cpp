@@ -11,9 +11,16 @@ std::string format_number(double value, int decimals) {
     if (std::isnan(value)) return "nan";
     if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
     char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value,
-                                      std::chars_format::fixed, decimals);
-    std::string out(buffer, result.ptr);
+    auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+    std::string out;
+    if (result.ec == std::errc()) {
+        out.assign(buffer, result.ptr);
+    } else {
+        // Beyond about 1e60 (a hostile input's 1e300 m): every digit of the fixed form.
+        out.resize(320 + static_cast<std::size_t>(std::max(decimals, 0)));
+        result = std::to_chars(out.data(), out.data() + out.size(), value, std::chars_format::fixed, decimals);
+        out.resize(static_cast<std::size_t>(result.ptr - out.data()));
+    }
     if (out == "-0" || (out.rfind("-0.", 0) == 0 && out.find_first_not_of("-0.") == std::string::npos)) {
         out.erase(0, 1);  // no "-0.000"
     }

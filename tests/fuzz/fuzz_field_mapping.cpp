@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!source_field.empty() && source_field == input.substr(input.find('=') + 1), input);
     const auto& canonical = fergana::layers::spec(role).fields;
     FUZZ_CHECK(std::any_of(canonical.begin(), canonical.end(),
-                           [&](const fergana::layers::CanonicalField& f) { return f.name == field; }),
+                           [&name = field](const fergana::layers::CanonicalField& f) { return f.name == name; }),
                input);
     return 0;
 }
