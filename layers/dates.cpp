@@ -98,17 +98,22 @@ std::optional<DateRange> parse_one(std::string_view s, bool allow_coarse) {
         return DateRange{*date, *date};
     }
     if (!allow_coarse) return std::nullopt;
+    // A month or a year: from_ymd refuses year 0 ("0000", "0000-05") like any out of 1..9999.
+    std::optional<Date> first;
+    std::optional<Date> last;
     if (s.size() == 7 && s[4] == '-') {
         if (!parse_int(s.substr(0, 4), y) || !parse_int(s.substr(5, 2), m) || m < 1 || m > 12) {
             return std::nullopt;
         }
-        return DateRange{*Date::from_ymd(y, m, 1), *Date::from_ymd(y, m, days_in_month(y, m))};
-    }
-    if (s.size() == 4) {
+        first = Date::from_ymd(y, m, 1);
+        last = Date::from_ymd(y, m, days_in_month(y, m));
+    } else if (s.size() == 4) {
         if (!parse_int(s, y)) return std::nullopt;
-        return DateRange{*Date::from_ymd(y, 1, 1), *Date::from_ymd(y, 12, 31)};
+        first = Date::from_ymd(y, 1, 1);
+        last = Date::from_ymd(y, 12, 31);
     }
-    return std::nullopt;
+    if (!first || !last) return std::nullopt;
+    return DateRange{*first, *last};
 }
 
 std::string_view trim(std::string_view s) {

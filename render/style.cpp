@@ -306,12 +306,20 @@ void assign(const ValueRef& ref, const json& v, std::string_view origin, const s
     }
 }
 
+// The deepest key is four levels ("incidents.types.TYPE.color"); a hostile document nested
+// far deeper would cost stack and quadratic memory in its dotted names.
+constexpr int max_style_depth = 8;
+
 // Leaves of the document under dotted names; arrays are leaves.
 void flatten(const json& node, const std::string& prefix,
-             std::vector<std::pair<std::string, const json*>>& out) {
+             std::vector<std::pair<std::string, const json*>>& out, std::string_view origin, int depth = 0) {
     if (node.is_object()) {
+        if (depth == max_style_depth) {
+            throw UsageError("style '" + std::string(origin) + "': key '" + prefix + "' is nested too deeply",
+                             "run 'fergana map --print-style' for every key with its default");
+        }
         for (auto it = node.begin(); it != node.end(); ++it) {
-            flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+            flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out, origin, depth + 1);
         }
         return;
     }
@@ -345,13 +353,14 @@ void apply_style_json(Style& style, std::string_view json_text, std::string_view
     json doc;
     try {
         doc = json::parse(json_text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number beyond double ("1e400").
         throw UsageError("style '" + std::string(origin) + "' is not valid JSON: " + e.what());
     }
     if (!doc.is_object())
         throw UsageError("style '" + std::string(origin) + "' must be a JSON object");
     std::vector<std::pair<std::string, const json*>> leaves;
-    flatten(doc, "", leaves);
+    flatten(doc, "", leaves, origin);
     for (const auto& [key, value] : leaves) {
         // Keys that name a country or an incident type create their entry.
         if (starts_with(key, "countries.fill.") && key.size() > 15 &&
@@ -382,7 +391,7 @@ void apply_style_json(Style& style, std::string_view json_text, std::string_view
         }
         const std::vector<Key> keys = key_table(style);
         const auto it =
-            std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return k.name == key; });
+            std::find_if(keys.begin(), keys.end(), [&name = key](const Key& k) { return k.name == name; });
         if (it == keys.end()) {
             throw UsageError("style '" + std::string(origin) + "': unknown key '" + key + "'",
                              "run 'fergana map --print-style' for every key with its default");

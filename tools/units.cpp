@@ -50,6 +50,8 @@ double parse_distance_m(std::string_view text, std::string_view option, bool all
     if (value < 0.0 || (value == 0.0 && !allow_zero)) {
         bad(option, text, allow_zero ? "must not be negative" : "must be positive", hint);
     }
+    // "1e306km" is a finite number of kilometres but not of metres.
+    if (!std::isfinite(value * factor)) bad(option, text, "too large", hint);
     return value * factor;
 }
 

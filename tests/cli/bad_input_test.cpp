@@ -238,6 +238,23 @@ TEST(BadInput, BadOptionValues) {
     expect_error(run_fergana("proximity --bogus " + data), 2, {"unknown option '--bogus'"});
 }
 
+TEST(BadInput, MaxFeaturesGuardNamesFileLayerAndLimit) {
+    // fixture_incidents.csv has 5 rows; every other fixture layer has fewer.
+    const std::string data = "--data " + fixture + "fixture_countries.geojson --borders " + fixture +
+                             "fixture_borders.geojson --settlements " + fixture +
+                             "fixture_settlements.csv --incidents " + fixture + "fixture_incidents.csv";
+    expect_error(run_fergana("proximity -o - --max-features 4 " + data), 1,
+                 {"file '" + fixture + "fixture_incidents.csv'", "layer 'fixture_incidents'",
+                  "layer has 5 features, more than --max-features 4", "hint: raise --max-features"});
+    const CliResult ok = run_fergana("proximity -q -o - --max-features 5 " + data);
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_NE(ok.out.find("\"id\":\"mid-edge\""), std::string::npos);
+    for (const char* bad_value : {"0", "-1", "1e3", "five", "99999999999999999999"}) {
+        expect_error(run_fergana(std::string("proximity --max-features ") + bad_value + " " + data), 2,
+                     {std::string("--max-features '") + bad_value + "' is not a positive whole number"});
+    }
+}
+
 TEST(BadInput, AMillionVertexLine) {
     TempDir dir;
     const fs::path border = dir.path / "long_border.geojson";
