@@ -49,6 +49,8 @@ public:
         : m_name(std::move(name)), m_fields(std::move(fields)) {}
 
     void add(geo::Geometry geometry, std::vector<Value> values);
+    /// Room for n features (a million rows otherwise grow the vector many times).
+    void reserve(std::size_t n) { m_features.reserve(n); }
 
     [[nodiscard]] const std::string& name() const noexcept { return m_name; }
     [[nodiscard]] const std::vector<OutputField>& fields() const noexcept { return m_fields; }
