@@ -107,64 +107,67 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
                                      {"settlement_distance_m", FieldKind::Real, 2}});
     }
     fields.insert(fields.end(), {{"marker-color", FieldKind::Text}, {"marker-size", FieldKind::Text}});
-    layers::OutputTable t("proximity", std::move(fields));
-    t.reserve(result.rows.size());
-    for (const analysis::ProximityRow& row : result.rows) {
-        const layers::Incident& i = data.incidents.features[row.incident];
-        std::vector<Value> v;
-        v.reserve(t.fields().size());
-        v.emplace_back(i.id);
-        v.push_back(i.date ? Value{i.date->to_string()} : Value{});
-        v.push_back(text_or_null(i.type));
-        if (measure.side) {
-            v.push_back(text_or_null(row.side_iso3));
-            v.push_back(text_or_null(row.side_enclave));
-        }
-        if (measure.border) {
-            v.push_back(text_or_null(row.border_pair));
-            v.push_back(row.border ? Value{row.border->distance_m} : Value{});
-            v.push_back(row.border ? Value{row.border->point.lon} : Value{});
-            v.push_back(row.border ? Value{row.border->point.lat} : Value{});
-            v.push_back(opt(i.precision_m));
-            v.push_back(opt(row.border_distance_min_m));
-            v.push_back(opt(row.border_distance_max_m));
-            v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
-        }
-        if (measure.disputed) v.push_back(opt(row.disputed_distance_m));
-        if (!measure.water) {
-            // not measured
-        } else if (row.water) {
-            const layers::WaterFeature& w = data.water.features[row.water->index];
-            v.emplace_back(w.id);
-            v.push_back(text_or_null(w.name));
-            v.push_back(text_or_null(w.kind));
-            v.emplace_back(row.water->distance_m);
-        } else {
-            v.insert(v.end(), 4, Value{});
-        }
-        if (!measure.enclave) {
-            // not measured
-        } else if (row.enclave) {
-            v.push_back(text_or_null(data.enclaves.features[row.enclave->index].name));
-            v.emplace_back(row.enclave->distance_m);
-        } else {
-            v.insert(v.end(), 2, Value{});
-        }
-        if (!measure.settlement) {
-            // not measured
-        } else if (row.settlement) {
-            const layers::Settlement& s = data.settlements.features[row.settlement->index];
-            v.emplace_back(s.id);
-            v.push_back(text_or_null(s.name));
-            v.emplace_back(row.settlement->distance_m);
-        } else {
-            v.insert(v.end(), 3, Value{});
-        }
-        v.emplace_back(std::string(incident_colour(i.type)));
-        v.emplace_back(std::string(incident_marker_size(i.fatalities)));
-        t.add(geo::Geometry::point(i.position), std::move(v));
-    }
-    return t;
+    // Rows are made as they are written: a million of them never sit in memory as values.
+    const std::size_t field_count = fields.size();
+    return layers::OutputTable::generated(
+        "proximity", std::move(fields), result.rows.size(), true,
+        [&data, &result, measure, field_count](std::size_t n, layers::OutputFeature& out) {
+            const analysis::ProximityRow& row = result.rows[n];
+            const layers::Incident& i = data.incidents.features[row.incident];
+            std::vector<Value>& v = out.values;
+            v.clear();
+            v.reserve(field_count);
+            v.emplace_back(i.id);
+            v.push_back(i.date ? Value{i.date->to_string()} : Value{});
+            v.push_back(text_or_null(i.type));
+            if (measure.side) {
+                v.push_back(text_or_null(row.side_iso3));
+                v.push_back(text_or_null(row.side_enclave));
+            }
+            if (measure.border) {
+                v.push_back(text_or_null(row.border_pair));
+                v.push_back(row.border ? Value{row.border->distance_m} : Value{});
+                v.push_back(row.border ? Value{row.border->point.lon} : Value{});
+                v.push_back(row.border ? Value{row.border->point.lat} : Value{});
+                v.push_back(opt(i.precision_m));
+                v.push_back(opt(row.border_distance_min_m));
+                v.push_back(opt(row.border_distance_max_m));
+                v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
+            }
+            if (measure.disputed) v.push_back(opt(row.disputed_distance_m));
+            if (!measure.water) {
+                // not measured
+            } else if (row.water) {
+                const layers::WaterFeature& w = data.water.features[row.water->index];
+                v.emplace_back(w.id);
+                v.push_back(text_or_null(w.name));
+                v.push_back(text_or_null(w.kind));
+                v.emplace_back(row.water->distance_m);
+            } else {
+                v.insert(v.end(), 4, Value{});
+            }
+            if (!measure.enclave) {
+                // not measured
+            } else if (row.enclave) {
+                v.push_back(text_or_null(data.enclaves.features[row.enclave->index].name));
+                v.emplace_back(row.enclave->distance_m);
+            } else {
+                v.insert(v.end(), 2, Value{});
+            }
+            if (!measure.settlement) {
+                // not measured
+            } else if (row.settlement) {
+                const layers::Settlement& s = data.settlements.features[row.settlement->index];
+                v.emplace_back(s.id);
+                v.push_back(text_or_null(s.name));
+                v.emplace_back(row.settlement->distance_m);
+            } else {
+                v.insert(v.end(), 3, Value{});
+            }
+            v.emplace_back(std::string(incident_colour(i.type)));
+            v.emplace_back(std::string(incident_marker_size(i.fatalities)));
+            out.geometry = geo::Geometry::point(i.position);
+        });
 }
 
 layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& r) {
