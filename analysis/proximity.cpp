@@ -2,6 +2,7 @@
 
 #include "analysis/timed_index.hpp"
 #include "geo/edge_index.hpp"
+#include "geo/memory.hpp"
 
 #include <algorithm>
 
@@ -79,6 +80,8 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     std::vector<std::optional<geo::EdgeHit>> border_hits;
     if (measure.border) border_hits = borders.nearest_all(dates, positions, options.threads);
 
+    result.rows.reserve(selected.size());
+    advise_huge_pages(result.rows.data(), selected.size() * sizeof(ProximityRow));
     result.rows.resize(selected.size());
     countries.query_all(selected.size(), options.threads, [&](std::size_t k, geo::EdgeIndex::Scratch& scratch) {
         const layers::Incident& incident = data.incidents.features[selected[k]];

@@ -210,12 +210,14 @@ class PostGIS:
     # W1: the borders in force on each incident's date (valid_from <= date < valid_to), the
     # nearest by ST_Distance on the spheroid (PostGIS's exact geography distance), every
     # candidate measured (a KNN `<->` ordering is on the sphere and may pick the wrong one).
-    # Joined border by border, so PostGIS's cache of the border's edge tree is reused; this was
-    # 1.4 times faster than a LATERAL subquery per incident.
-    W1 = ("SELECT DISTINCT ON (i.id) i.id, b.pair, ST_Distance(b.geog, i.geog) AS dist_m"
-          " FROM bench_borders b JOIN bench_incidents i"
-          " ON (b.valid_from IS NULL OR b.valid_from <= i.date) AND (b.valid_to IS NULL OR i.date < b.valid_to)"
-          " ORDER BY i.id, 3")
+    # Border by border (the LATERAL with OFFSET 0 keeps the borders the outer loop), so PostGIS
+    # reuses its cached edge tree of the border: with the incidents outside, the plan the
+    # planner picks by itself, the cache misses on every row and 1e4 incidents took 42 s,
+    # not 1.2 s.
+    W1 = ("SELECT DISTINCT ON (x.id) x.id, x.pair, x.dist_m FROM bench_borders b CROSS JOIN LATERAL ("
+          " SELECT i.id, b.pair, ST_Distance(b.geog, i.geog) AS dist_m FROM bench_incidents i"
+          " WHERE (b.valid_from IS NULL OR b.valid_from <= i.date) AND (b.valid_to IS NULL OR i.date < b.valid_to)"
+          " OFFSET 0) x ORDER BY x.id, x.dist_m")
     # W2: ST_DWithin on the spheroid (inclusive), the GiST index on the incidents.
     W2 = ("SELECT s.id, count(i.id) AS n, min(ST_Distance(s.geog, i.geog)) AS nearest_m"
           " FROM bench_settlements s LEFT JOIN bench_incidents i ON ST_DWithin(s.geog, i.geog, 20000)"

@@ -2,6 +2,7 @@
 
 #include "geo/geodesic.hpp"
 #include "geo/geos.hpp"
+#include "geo/memory.hpp"
 #include "layers/bundled.hpp"
 #include "layers/detail/gdal.hpp"
 #include "layers/detail/ogr_convert.hpp"
@@ -934,6 +935,8 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             // Reserved up front: growing a vector of a million incidents copies and faults in
             // its memory several times over.
             data.incidents.features.reserve(reader.expected_count());
+            advise_huge_pages(data.incidents.features.data(),
+                              data.incidents.features.capacity() * sizeof(Incident));
             reader.read([&](RawFeature&& raw) {
                 Incident i;
                 i.id = m.text(raw, "id");
@@ -991,15 +994,22 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
 
 template <typename T, typename IdFn>
 void check_duplicate_ids(const Layer<T>& layer, IdFn id_of, Findings& findings) {
-    // Sorted views find the duplicated ids (nearly always none) without hashing a million
-    // strings; only those are then counted, in feature order, for the findings.
-    std::vector<std::string_view> sorted;
-    sorted.reserve(layer.features.size());
-    for (const T& f : layer.features) sorted.emplace_back(id_of(f));
-    std::sort(sorted.begin(), sorted.end());
+    // The ids' hashes sorted find the candidates for duplicates (nearly always none) without
+    // a hash map or string comparisons over a million ids; only ids sharing a hash are then
+    // compared and counted, in feature order, for the findings.
+    std::vector<std::pair<std::size_t, std::size_t>> hashes;  // (hash, feature)
+    hashes.reserve(layer.features.size());
+    const std::hash<std::string_view> hash;
+    for (std::size_t i = 0; i < layer.features.size(); ++i) {
+        hashes.emplace_back(hash(id_of(layer.features[i])), i);
+    }
+    std::sort(hashes.begin(), hashes.end());
     std::unordered_map<std::string_view, int> seen;
-    for (std::size_t i = 1; i < sorted.size(); ++i) {
-        if (sorted[i] == sorted[i - 1]) seen.emplace(sorted[i], 0);
+    for (std::size_t i = 1; i < hashes.size(); ++i) {
+        if (hashes[i].first != hashes[i - 1].first) continue;
+        const std::string& a = id_of(layer.features[hashes[i - 1].second]);
+        const std::string& b = id_of(layer.features[hashes[i].second]);
+        if (a == b) seen.emplace(a, 0);
     }
     if (seen.empty()) return;
     for (const T& f : layer.features) {
