@@ -98,9 +98,15 @@ std::vector<Part> prepare(const geo::Geometry& line) {
 /// Solves the distance of every pending node to the other line, in parallel.
 void evaluate(const geo::EdgeIndex& other, std::vector<Node*>& pending, unsigned threads,
               std::size_t& queries) {
-    other.query_all(pending.size(), threads, [&](std::size_t i, geo::EdgeIndex::Scratch& scratch) {
+    // One batch: samples along a line are close together, so nearest_all's reuse of the
+    // candidate edges between neighbouring points (same answers, bit for bit) pays well.
+    std::vector<geo::LonLat> points;
+    points.reserve(pending.size());
+    for (const Node* n : pending) points.push_back(n->p);
+    const std::vector<std::optional<geo::EdgeHit>> hits = other.nearest_all(points, threads);
+    for (std::size_t i = 0; i < pending.size(); ++i) {
         Node& n = *pending[i];
-        const std::optional<geo::EdgeHit> hit = other.nearest(n.p, scratch);
+        const std::optional<geo::EdgeHit>& hit = hits[i];
         n.measured = true;
         if (hit) {
             n.d = hit->distance_m;
@@ -110,7 +116,7 @@ void evaluate(const geo::EdgeIndex& other, std::vector<Node*>& pending, unsigned
             n.d = std::numeric_limits<double>::infinity();
             n.foot = n.p;
         }
-    });
+    }
     queries += pending.size();
     pending.clear();
 }

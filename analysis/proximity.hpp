@@ -21,7 +21,23 @@
 
 namespace fergana::analysis {
 
+/// What to measure for each incident. Default: everything. Leaving out what is not needed
+/// skips its index and queries (and, in the command, loading its layer): measuring only the
+/// border distance of a million incidents is several times faster than measuring all.
+struct ProximityMeasures {
+    bool side = true;        // side_iso3 and side_enclave (countries and enclaves)
+    bool border = true;      // border, border_pair and the precision bounds
+    bool disputed = true;    // disputed_distance_m
+    bool water = true;
+    bool enclave = true;     // enclave (and side_enclave when side is measured too)
+    bool settlement = true;
+
+    [[nodiscard]] bool all() const noexcept { return side && border && disputed && water && enclave && settlement; }
+};
+
 struct ProximityOptions {
+    /// What to measure. Default: everything.
+    ProximityMeasures measure;
     /// Date for undated incidents and for what has no incident date to follow.
     /// Default: today.
     std::optional<layers::Date> as_of;

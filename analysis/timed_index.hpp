@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace fergana::analysis {
@@ -30,6 +31,13 @@ public:
     /// nothing when none is. `date` must have been prepared.
     [[nodiscard]] std::optional<geo::EdgeHit> nearest(layers::Date date, geo::LonLat p,
                                                       geo::EdgeIndex::Scratch& scratch) const;
+
+    /// nearest() for every point on its date (dates[i] for points[i], every one prepared),
+    /// through geo::EdgeIndex::nearest_all on each epoch's points: the same answers, bit for
+    /// bit, with the batch's reuse of candidates between neighbouring points.
+    [[nodiscard]] std::vector<std::optional<geo::EdgeHit>> nearest_all(
+        const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points,
+        unsigned threads) const;
 
     /// Indices of the features in force on `date`.
     [[nodiscard]] std::vector<std::size_t> in_force(layers::Date date) const;

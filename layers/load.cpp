@@ -2,6 +2,7 @@
 
 #include "geo/geodesic.hpp"
 #include "geo/geos.hpp"
+#include "geo/memory.hpp"
 #include "layers/bundled.hpp"
 #include "layers/detail/gdal.hpp"
 #include "layers/detail/ogr_convert.hpp"
@@ -136,6 +137,15 @@ private:
     geo::GeosGeom m_window_geometry;
     geo::GeosPrepared m_window_prepared;  // refers to m_window_geometry: declared after it
 
+public:
+    /// Features the source expects to return (GDAL's fast count, no scan); 0 when unknown.
+    /// Only a hint for reserving memory: filters may keep fewer.
+    [[nodiscard]] std::size_t expected_count() const {
+        const GIntBig n = m_count >= 0 ? m_count : m_layer->GetFeatureCount(FALSE);
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+
+private:
     void pick_layer(const RoleSource& where, bool explicit_source);
     void check_geometry_type();
     void set_up_crs();
@@ -457,8 +467,28 @@ bool RoleReader::in_window(const geo::Geometry& g) {
     return m_geos.prepared_intersects(*m_window_prepared, *m_geos.from_geometry(g));
 }
 
+namespace {
+bool is_valid_utf8(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        }
+        i += n;
+    }
+    return true;
+}
+}  // namespace
+
 std::string RoleReader::valid_utf8(const char* text, const std::string& fid, const std::string& field) {
     const std::string_view s(text);
+    if (is_valid_utf8(s)) return std::string(s);  // nearly always: one copy, no per-byte appends
     std::string out;
     bool repaired = false;
     for (std::size_t i = 0; i < s.size();) {
@@ -675,13 +705,11 @@ class Maker {
 public:
     Maker(const RoleReader& reader, const RoleSpec& role_spec, Findings& findings)
         : m_reader(reader), m_findings(findings) {
-        for (std::size_t i = 0; i < role_spec.fields.size(); ++i) {
-            m_index[std::string(role_spec.fields[i].name)] = i;
-        }
+        for (const CanonicalField& f : role_spec.fields) m_names.emplace_back(f.name);
     }
 
-    std::string text(const RawFeature& raw, const char* field) const {
-        const auto& v = raw.values[m_index.at(field)];
+    std::string text(const RawFeature& raw, std::string_view field) const {
+        const auto& v = raw.values[index_of(field)];
         return v ? std::string(trim(*v)) : std::string();
     }
 
@@ -741,14 +769,27 @@ public:
 private:
     const RoleReader& m_reader;
     Findings& m_findings;
-    std::unordered_map<std::string, std::size_t> m_index;
+    // The role's canonical field names, in RoleSpec::fields order (a handful: a linear
+    // search beats hashing a std::string per lookup, which showed in profiles of 1e6 rows).
+    std::vector<std::string_view> m_names;
+
+    std::optional<std::size_t> find(std::string_view field) const {
+        for (std::size_t i = 0; i < m_names.size(); ++i) {
+            if (m_names[i] == field) return i;
+        }
+        return std::nullopt;
+    }
+    std::size_t index_of(std::string_view field) const {
+        if (const auto i = find(field)) return *i;
+        throw std::out_of_range("no canonical field " + std::string(field));
+    }
 
     void add(Severity s, const char* code, const RawFeature& raw, const std::string& id,
              const std::string& field, std::string message, std::string hint) {
         // Name the source field the user knows, not only the canonical one.
         std::string field_name = field;
-        if (const auto it = m_index.find(field); it != m_index.end()) {
-            const auto& b = m_reader.bindings()[it->second];
+        if (const auto i = find(field)) {
+            const auto& b = m_reader.bindings()[*i];
             if (!b.source_name.empty() && lower(b.source_name) != field) {
                 field_name = b.source_name + " (" + field + ")";
             }
@@ -891,6 +932,11 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             data.settlements.origin = reader.origin();
             break;
         case Role::Incidents:
+            // Reserved up front: growing a vector of a million incidents copies and faults in
+            // its memory several times over.
+            data.incidents.features.reserve(reader.expected_count());
+            advise_huge_pages(data.incidents.features.data(),
+                              data.incidents.features.capacity() * sizeof(Incident));
             reader.read([&](RawFeature&& raw) {
                 Incident i;
                 i.id = m.text(raw, "id");
@@ -948,10 +994,28 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
 
 template <typename T, typename IdFn>
 void check_duplicate_ids(const Layer<T>& layer, IdFn id_of, Findings& findings) {
-    std::unordered_map<std::string, int> seen;
+    // The ids' hashes sorted find the candidates for duplicates (nearly always none) without
+    // a hash map or string comparisons over a million ids; only ids sharing a hash are then
+    // compared and counted, in feature order, for the findings.
+    std::vector<std::pair<std::size_t, std::size_t>> hashes;  // (hash, feature)
+    hashes.reserve(layer.features.size());
+    const std::hash<std::string_view> hash;
+    for (std::size_t i = 0; i < layer.features.size(); ++i) {
+        hashes.emplace_back(hash(id_of(layer.features[i])), i);
+    }
+    std::sort(hashes.begin(), hashes.end());
+    std::unordered_map<std::string_view, int> seen;
+    for (std::size_t i = 1; i < hashes.size(); ++i) {
+        if (hashes[i].first != hashes[i - 1].first) continue;
+        const std::string& a = id_of(layer.features[hashes[i - 1].second]);
+        const std::string& b = id_of(layer.features[hashes[i].second]);
+        if (a == b) seen.emplace(a, 0);
+    }
+    if (seen.empty()) return;
     for (const T& f : layer.features) {
         const std::string& id = id_of(f);
-        if (++seen[id] == 2) {
+        const auto it = seen.find(id);
+        if (it != seen.end() && ++it->second == 2) {
             findings.add(Finding{Severity::Warning, "duplicate_id",
                                  Location{layer.origin.source, layer.origin.layer, id, "id"},
                                  "id '" + id + "' is used by more than one feature",

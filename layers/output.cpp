@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <regex>
 
 namespace fergana::layers {
@@ -21,8 +22,53 @@ namespace fergana::layers {
 namespace fs = std::filesystem;
 
 void OutputTable::add(geo::Geometry geometry, std::vector<Value> values) {
+    if (m_maker) throw std::logic_error("OutputTable::add on a generated table");
     values.resize(m_fields.size());
     m_features.push_back(OutputFeature{std::move(geometry), std::move(values)});
+}
+
+OutputTable OutputTable::generated(std::string name, std::vector<OutputField> fields, std::size_t count,
+                                   bool one_point_each, RowMaker make_row) {
+    OutputTable t(std::move(name), std::move(fields));
+    t.m_maker = std::move(make_row);
+    t.m_count = count;
+    t.m_one_point_each = one_point_each;
+    return t;
+}
+
+const std::vector<OutputFeature>& OutputTable::features() const {
+    if (m_maker && !m_made) {
+        m_features.resize(m_count);
+        for (std::size_t i = 0; i < m_count; ++i) {
+            m_features[i].values.assign(m_fields.size(), Value{});
+            m_maker(i, m_features[i]);
+        }
+        m_made = true;
+    }
+    return m_features;
+}
+
+bool OutputTable::one_point_each() const {
+    if (m_maker) return m_one_point_each;
+    return std::all_of(m_features.begin(), m_features.end(), [](const OutputFeature& f) {
+        return f.geometry.points().size() == 1 && !f.geometry.has_lines() && !f.geometry.has_polygons();
+    });
+}
+
+void OutputTable::for_each(std::size_t begin, std::size_t end,
+                           const std::function<void(const OutputFeature&)>& fn) const {
+    end = std::min(end, size());
+    if (!m_maker || m_made) {
+        for (std::size_t i = begin; i < end; ++i) fn(m_features[i]);
+        return;
+    }
+    OutputFeature row;
+    for (std::size_t i = begin; i < end; ++i) {
+        row.values.assign(m_fields.size(), Value{});
+        row.geometry = {};
+        m_maker(i, row);
+        fn(row);
+    }
 }
 
 namespace {
@@ -84,29 +130,74 @@ private:
     bool m_committed = false;
 };
 
-void write_bytes(const AtomicTarget& target, const std::string& display_path, const std::string& text) {
-    if (target.is_stdout()) {
-        std::fflush(stdout);
-        const std::size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
-        if (written != text.size() || std::fflush(stdout) != 0) {
-            throw LayerError(std::string("cannot write to standard output: ") + std::strerror(errno),
+/// Text written to the target in pieces: a writer appends to buffer() and calls
+/// flush_if_full() now and then, so a large output never sits in memory whole.
+class TextSink {
+public:
+    TextSink(const AtomicTarget& target, std::string display_path)
+        : m_display_path(std::move(display_path)), m_stdout(target.is_stdout()) {
+        if (m_stdout) {
+            std::fflush(stdout);
+            m_file = stdout;
+            return;
+        }
+        m_file = std::fopen(target.write_path().c_str(), target.special() ? "w" : "wx");
+        if (m_file == nullptr) {
+            throw LayerError(std::string("cannot open for writing: ") + std::strerror(errno),
+                             Location{m_display_path, {}, {}, {}});
+        }
+    }
+    TextSink(const TextSink&) = delete;
+    TextSink& operator=(const TextSink&) = delete;
+    ~TextSink() {
+        if (m_file != nullptr && !m_stdout) std::fclose(m_file);
+    }
+
+    std::string& buffer() noexcept { return m_buffer; }
+    void flush_if_full() {
+        if (m_buffer.size() >= chunk_bytes) write_buffer();
+    }
+    /// Writes what is left and closes; throws LayerError when anything failed.
+    void finish() {
+        write_buffer();
+        if (m_stdout) {
+            if (std::fflush(stdout) != 0) fail(errno);
+            m_file = nullptr;
+            return;
+        }
+        const bool flush_failed = std::fflush(m_file) != 0;
+        const int saved = errno;
+        const bool close_failed = std::fclose(m_file) != 0;
+        m_file = nullptr;
+        if (flush_failed || close_failed) fail(saved ? saved : errno);
+    }
+
+private:
+    static constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+    std::string m_display_path;
+    bool m_stdout = false;
+    std::FILE* m_file = nullptr;
+    std::string m_buffer;
+
+    void write_buffer() {
+        if (m_buffer.empty()) return;
+        if (std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_file) != m_buffer.size()) fail(errno);
+        m_buffer.clear();
+    }
+    [[noreturn]] void fail(int error) const {
+        if (m_stdout) {
+            throw LayerError(std::string("cannot write to standard output: ") + std::strerror(error),
                              Location{"-", {}, {}, {}});
         }
-        return;
+        throw LayerError(std::string("cannot write: ") + std::strerror(error), Location{m_display_path, {}, {}, {}},
+                         "is the disk full?");
     }
-    std::FILE* f = std::fopen(target.write_path().c_str(), target.special() ? "w" : "wx");
-    if (f == nullptr) {
-        throw LayerError(std::string("cannot open for writing: ") + std::strerror(errno),
-                         Location{display_path, {}, {}, {}});
-    }
-    const std::size_t written = std::fwrite(text.data(), 1, text.size(), f);
-    const bool flush_failed = std::fflush(f) != 0;
-    const int saved = errno;
-    const bool close_failed = std::fclose(f) != 0;
-    if (written != text.size() || flush_failed || close_failed) {
-        throw LayerError(std::string("cannot write: ") + std::strerror(saved ? saved : errno),
-                         Location{display_path, {}, {}, {}}, "is the disk full?");
-    }
+};
+
+void write_bytes(const AtomicTarget& target, const std::string& display_path, const std::string& text) {
+    TextSink sink(target, display_path);
+    sink.buffer() = text;
+    sink.finish();
 }
 
 // ---------------------------------------------------------------------------
@@ -372,18 +463,18 @@ void append_csv_cell(std::string& out, std::string_view s) {
     out += '"';
 }
 
-std::string csv_text(const OutputTable& table, int precision) {
-    const bool points = std::all_of(table.features().begin(), table.features().end(), [](const OutputFeature& f) {
-        return f.geometry.points().size() == 1 && !f.geometry.has_lines() && !f.geometry.has_polygons();
-    });
-    std::string out;
+/// Renders the table as CSV into out, calling flush(out) between rows now and then (it may
+/// empty out).
+void write_csv(const OutputTable& table, int precision, std::string& out, const std::function<void()>& flush) {
+    const bool points = table.one_point_each();
     out += points ? "lon,lat" : "wkt";
     for (const OutputField& f : table.fields()) {
         out += ',';
         append_csv_cell(out, f.name);
     }
     out += '\n';
-    for (const OutputFeature& feature : table.features()) {
+    std::string cell;
+    table.for_each(0, table.size(), [&](const OutputFeature& feature) {
         if (points) {
             append_number(out, feature.geometry.points()[0].lon, precision);
             out += ',';
@@ -397,13 +488,19 @@ std::string csv_text(const OutputTable& table, int precision) {
             if (const auto* s = std::get_if<std::string>(&v)) {
                 append_csv_cell(out, *s);
             } else if (!std::holds_alternative<std::monostate>(v)) {
-                std::string cell;
+                cell.clear();
                 append_value(cell, v, table.fields()[k]);
                 if (cell != "null") out += cell;
             }
         }
         out += '\n';
-    }
+        flush();
+    });
+}
+
+std::string csv_text(const OutputTable& table, int precision) {
+    std::string out;
+    write_csv(table, precision, out, [] {});
     return out;
 }
 
@@ -820,15 +917,15 @@ std::string to_csv(const OutputTable& table, int precision) {
     return csv_text(table, precision);
 }
 
-std::string to_geojson(const OutputTable& table, int precision) {
-    std::string out;
-    out.reserve(256 + table.features().size() * 256);
+namespace {
+
+void write_geojson(const OutputTable& table, int precision, std::string& out, const std::function<void()>& flush) {
     out += R"({"type":"FeatureCollection","name":)";
     append_json_string(out, table.name());
     out += ",\"features\":[";
-    for (std::size_t n = 0; n < table.features().size(); ++n) {
-        const OutputFeature& f = table.features()[n];
-        out += n ? ",\n" : "\n";
+    std::size_t n = 0;
+    table.for_each(0, table.size(), [&](const OutputFeature& f) {
+        out += n++ ? ",\n" : "\n";
         out += R"({"type":"Feature","properties":{)";
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
             if (k) out += ',';
@@ -839,8 +936,17 @@ std::string to_geojson(const OutputTable& table, int precision) {
         out += R"(},"geometry":)";
         append_geometry(out, f.geometry, precision);
         out += '}';
-    }
+        flush();
+    });
     out += "\n]}\n";
+}
+
+}  // namespace
+
+std::string to_geojson(const OutputTable& table, int precision) {
+    std::string out;
+    out.reserve(256 + table.size() * 256);
+    write_geojson(table, precision, out, [] {});
     return out;
 }
 
@@ -852,8 +958,18 @@ void write_table(const OutputTable& table, const std::string& path, const WriteO
     }
     AtomicTarget target(path, options.overwrite);
     switch (format) {
-        case OutputFormat::GeoJSON: write_bytes(target, path, to_geojson(table, options.precision)); break;
-        case OutputFormat::CSV: write_bytes(target, path, csv_text(table, options.precision)); break;
+        case OutputFormat::GeoJSON:
+        case OutputFormat::CSV: {
+            TextSink sink(target, path);
+            auto flush = [&sink] { sink.flush_if_full(); };
+            if (format == OutputFormat::CSV) {
+                write_csv(table, options.precision, sink.buffer(), flush);
+            } else {
+                write_geojson(table, options.precision, sink.buffer(), flush);
+            }
+            sink.finish();
+            break;
+        }
         case OutputFormat::GPKG: write_with_gdal(table, path, "GPKG", target); break;
         case OutputFormat::FlatGeobuf: write_with_gdal(table, path, "FlatGeobuf", target); break;
         case OutputFormat::PostGIS: break;  // written above

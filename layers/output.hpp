@@ -21,6 +21,7 @@
 #include "geo/geometry.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -45,19 +46,40 @@ struct OutputFeature {
 
 class OutputTable {
 public:
+    /// Makes feature i into `out` (its values already sized to the fields, all NULL).
+    using RowMaker = std::function<void(std::size_t i, OutputFeature& out)>;
+
     OutputTable(std::string name, std::vector<OutputField> fields)
         : m_name(std::move(name)), m_fields(std::move(fields)) {}
+
+    /// A table of `count` features made one at a time when written: CSV and GeoJSON stream
+    /// them (a million rows never sit in memory as values); the other writers ask for
+    /// features(), which makes them all once. `one_point_each`: every geometry is a single
+    /// point (CSV then writes lon,lat columns without looking at the rows first).
+    static OutputTable generated(std::string name, std::vector<OutputField> fields, std::size_t count,
+                                 bool one_point_each, RowMaker make_row);
 
     void add(geo::Geometry geometry, std::vector<Value> values);
 
     [[nodiscard]] const std::string& name() const noexcept { return m_name; }
     [[nodiscard]] const std::vector<OutputField>& fields() const noexcept { return m_fields; }
-    [[nodiscard]] const std::vector<OutputFeature>& features() const noexcept { return m_features; }
+    /// Every feature (for a generated table: made on the first call and kept).
+    [[nodiscard]] const std::vector<OutputFeature>& features() const;
+    [[nodiscard]] std::size_t size() const noexcept { return m_maker ? m_count : m_features.size(); }
+    /// True when every geometry is a single point (a generated table: as declared).
+    [[nodiscard]] bool one_point_each() const;
+    /// Calls fn on features [begin, end) in order; a generated table makes each into one
+    /// reused OutputFeature (valid only during the call).
+    void for_each(std::size_t begin, std::size_t end, const std::function<void(const OutputFeature&)>& fn) const;
 
 private:
     std::string m_name;
     std::vector<OutputField> m_fields;
-    std::vector<OutputFeature> m_features;
+    mutable std::vector<OutputFeature> m_features;  // a generated table's, once made
+    RowMaker m_maker;
+    std::size_t m_count = 0;
+    bool m_one_point_each = false;
+    mutable bool m_made = false;
 };
 
 enum class OutputFormat { GeoJSON, CSV, GPKG, FlatGeobuf, PostGIS };

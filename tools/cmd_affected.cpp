@@ -50,6 +50,9 @@ public:
     void validate(const OptionSet&) override {
         m_output.validate();
         m_load = m_data.load_options();
+        // Only what the analysis reads: loading the countries (overlap resolution) and the
+        // other layers took longer than the search itself.
+        m_load.wanted = {layers::Role::Incidents, layers::Role::Settlements};
         if (!m_radius.empty()) m_options.radius_m = parse_distance_m(m_radius, "--radius");
         if (!m_radius_by_type.empty()) m_options.radius_by_type = parse_radius_by_type(m_radius_by_type, "--radius-by-type");
         check_date_order(m_from, m_to);

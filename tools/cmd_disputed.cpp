@@ -249,6 +249,9 @@ public:
         m_load.wanted = {layers::Role::Countries,   layers::Role::Borders,
                          layers::Role::Claims,      layers::Role::Water,
                          layers::Role::Settlements, layers::Role::Incidents};
+        // Without zones, nothing reads the countries (which sides hold a zone) or what lies
+        // inside: loading them (country overlaps, polygon validity) cost more than the comparison.
+        if (!m_options.zones) m_load.wanted = {layers::Role::Borders, layers::Role::Claims};
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
         provenance.add_inputs(data);
         std::vector<layers::Claim> claims = select_claims(data);

@@ -76,79 +76,98 @@ std::string enclave_water(const analysis::EnclaveInput& in, const analysis::Dete
 
 }  // namespace
 
-layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result) {
-    layers::OutputTable t("proximity", {
-        {"id", FieldKind::Text},
-        {"date", FieldKind::Text},
-        {"type", FieldKind::Text},
-        {"side", FieldKind::Text},
-        {"side_enclave", FieldKind::Text},
-        {"border_pair", FieldKind::Text},
-        {"border_distance_m", FieldKind::Real, 2},
-        {"border_lon", FieldKind::Real, 7},
-        {"border_lat", FieldKind::Real, 7},
-        {"precision_m", FieldKind::Real, 1},
-        {"border_distance_min_m", FieldKind::Real, 2},
-        {"border_distance_max_m", FieldKind::Real, 2},
-        {"may_be_across_border", FieldKind::Boolean},
-        {"disputed_distance_m", FieldKind::Real, 2},
-        {"water_id", FieldKind::Text},
-        {"water_name", FieldKind::Text},
-        {"water_kind", FieldKind::Text},
-        {"water_distance_m", FieldKind::Real, 2},
-        {"enclave_name", FieldKind::Text},
-        {"enclave_distance_m", FieldKind::Real, 2},
-        {"settlement_id", FieldKind::Text},
-        {"settlement_name", FieldKind::Text},
-        {"settlement_distance_m", FieldKind::Real, 2},
-        {"marker-color", FieldKind::Text},
-        {"marker-size", FieldKind::Text},
-    });
-    for (const analysis::ProximityRow& row : result.rows) {
-        const layers::Incident& i = data.incidents.features[row.incident];
-        std::vector<Value> v;
-        v.emplace_back(i.id);
-        v.push_back(i.date ? Value{i.date->to_string()} : Value{});
-        v.push_back(text_or_null(i.type));
-        v.push_back(text_or_null(row.side_iso3));
-        v.push_back(text_or_null(row.side_enclave));
-        v.push_back(text_or_null(row.border_pair));
-        v.push_back(row.border ? Value{row.border->distance_m} : Value{});
-        v.push_back(row.border ? Value{row.border->point.lon} : Value{});
-        v.push_back(row.border ? Value{row.border->point.lat} : Value{});
-        v.push_back(opt(i.precision_m));
-        v.push_back(opt(row.border_distance_min_m));
-        v.push_back(opt(row.border_distance_max_m));
-        v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
-        v.push_back(opt(row.disputed_distance_m));
-        if (row.water) {
-            const layers::WaterFeature& w = data.water.features[row.water->index];
-            v.emplace_back(w.id);
-            v.push_back(text_or_null(w.name));
-            v.push_back(text_or_null(w.kind));
-            v.emplace_back(row.water->distance_m);
-        } else {
-            v.insert(v.end(), 4, Value{});
-        }
-        if (row.enclave) {
-            v.push_back(text_or_null(data.enclaves.features[row.enclave->index].name));
-            v.emplace_back(row.enclave->distance_m);
-        } else {
-            v.insert(v.end(), 2, Value{});
-        }
-        if (row.settlement) {
-            const layers::Settlement& s = data.settlements.features[row.settlement->index];
-            v.emplace_back(s.id);
-            v.push_back(text_or_null(s.name));
-            v.emplace_back(row.settlement->distance_m);
-        } else {
-            v.insert(v.end(), 3, Value{});
-        }
-        v.emplace_back(std::string(incident_colour(i.type)));
-        v.emplace_back(std::string(incident_marker_size(i.fatalities)));
-        t.add(geo::Geometry::point(i.position), std::move(v));
+layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result,
+                                    const analysis::ProximityMeasures& measure) {
+    // The columns of what was measured, in this order; everything measured: all of them.
+    std::vector<layers::OutputField> fields = {{"id", FieldKind::Text}, {"date", FieldKind::Text}, {"type", FieldKind::Text}};
+    if (measure.side) fields.insert(fields.end(), {{"side", FieldKind::Text}, {"side_enclave", FieldKind::Text}});
+    if (measure.border) {
+        fields.insert(fields.end(), {{"border_pair", FieldKind::Text},
+                                     {"border_distance_m", FieldKind::Real, 2},
+                                     {"border_lon", FieldKind::Real, 7},
+                                     {"border_lat", FieldKind::Real, 7},
+                                     {"precision_m", FieldKind::Real, 1},
+                                     {"border_distance_min_m", FieldKind::Real, 2},
+                                     {"border_distance_max_m", FieldKind::Real, 2},
+                                     {"may_be_across_border", FieldKind::Boolean}});
     }
-    return t;
+    if (measure.disputed) fields.push_back({"disputed_distance_m", FieldKind::Real, 2});
+    if (measure.water) {
+        fields.insert(fields.end(), {{"water_id", FieldKind::Text},
+                                     {"water_name", FieldKind::Text},
+                                     {"water_kind", FieldKind::Text},
+                                     {"water_distance_m", FieldKind::Real, 2}});
+    }
+    if (measure.enclave) {
+        fields.insert(fields.end(), {{"enclave_name", FieldKind::Text}, {"enclave_distance_m", FieldKind::Real, 2}});
+    }
+    if (measure.settlement) {
+        fields.insert(fields.end(), {{"settlement_id", FieldKind::Text},
+                                     {"settlement_name", FieldKind::Text},
+                                     {"settlement_distance_m", FieldKind::Real, 2}});
+    }
+    fields.insert(fields.end(), {{"marker-color", FieldKind::Text}, {"marker-size", FieldKind::Text}});
+    // Rows are made as they are written: a million of them never sit in memory as values.
+    const std::size_t field_count = fields.size();
+    return layers::OutputTable::generated(
+        "proximity", std::move(fields), result.rows.size(), true,
+        [&data, &result, measure, field_count](std::size_t n, layers::OutputFeature& out) {
+            const analysis::ProximityRow& row = result.rows[n];
+            const layers::Incident& i = data.incidents.features[row.incident];
+            std::vector<Value>& v = out.values;
+            v.clear();
+            v.reserve(field_count);
+            v.emplace_back(i.id);
+            v.push_back(i.date ? Value{i.date->to_string()} : Value{});
+            v.push_back(text_or_null(i.type));
+            if (measure.side) {
+                v.push_back(text_or_null(row.side_iso3));
+                v.push_back(text_or_null(row.side_enclave));
+            }
+            if (measure.border) {
+                v.push_back(text_or_null(row.border_pair));
+                v.push_back(row.border ? Value{row.border->distance_m} : Value{});
+                v.push_back(row.border ? Value{row.border->point.lon} : Value{});
+                v.push_back(row.border ? Value{row.border->point.lat} : Value{});
+                v.push_back(opt(i.precision_m));
+                v.push_back(opt(row.border_distance_min_m));
+                v.push_back(opt(row.border_distance_max_m));
+                v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
+            }
+            if (measure.disputed) v.push_back(opt(row.disputed_distance_m));
+            if (!measure.water) {
+                // not measured
+            } else if (row.water) {
+                const layers::WaterFeature& w = data.water.features[row.water->index];
+                v.emplace_back(w.id);
+                v.push_back(text_or_null(w.name));
+                v.push_back(text_or_null(w.kind));
+                v.emplace_back(row.water->distance_m);
+            } else {
+                v.insert(v.end(), 4, Value{});
+            }
+            if (!measure.enclave) {
+                // not measured
+            } else if (row.enclave) {
+                v.push_back(text_or_null(data.enclaves.features[row.enclave->index].name));
+                v.emplace_back(row.enclave->distance_m);
+            } else {
+                v.insert(v.end(), 2, Value{});
+            }
+            if (!measure.settlement) {
+                // not measured
+            } else if (row.settlement) {
+                const layers::Settlement& s = data.settlements.features[row.settlement->index];
+                v.emplace_back(s.id);
+                v.push_back(text_or_null(s.name));
+                v.emplace_back(row.settlement->distance_m);
+            } else {
+                v.insert(v.end(), 3, Value{});
+            }
+            v.emplace_back(std::string(incident_colour(i.type)));
+            v.emplace_back(std::string(incident_marker_size(i.fatalities)));
+            out.geometry = geo::Geometry::point(i.position);
+        });
 }
 
 layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& r) {

@@ -10,8 +10,10 @@
 
 namespace fergana::tools {
 
-/// One point per incident with its proximities (`fergana proximity`).
-layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result);
+/// One point per incident with its proximities (`fergana proximity`): the columns of the
+/// quantities measured (default: all).
+layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result,
+                                    const analysis::ProximityMeasures& measure = {});
 /// One point per settlement in reach (`fergana affected`).
 layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& result);
 /// One point per incident with the settlements and population in its reach.
