@@ -1,11 +1,36 @@
 #include "render/detail/text.hpp"
 
 #include <fontconfig/fontconfig.h>
+#include <glib-object.h>
+
+#include <atomic>
 
 namespace fergana::render::detail {
 
+namespace {
+
+/// Font maps finalized so far: GObject clears an object's data last in its finalization,
+/// after Pango's own finalizers have released their fonts.
+std::atomic<unsigned> font_maps_finalized{0};
+
+void count_finalized(gpointer) {
+    font_maps_finalized.fetch_add(1);
+}
+
+}  // namespace
+
 FontSession::~FontSession() {
+    // The font map may be finalized in a GLib worker thread (the task that ran FcInit holds
+    // a reference to it), destroying Cairo fonts there: resetting Cairo and fontconfig
+    // meanwhile aborted about one run in ten under load (cairo-hash.c: live_entries == 0).
+    // So the caches are released only once the map is gone; if it lingers (something still
+    // holds it), they stay: memory a leak checker reports, not a crash.
+    PangoFontMap* map = pango_cairo_font_map_get_default();
+    const unsigned before = font_maps_finalized.load();
+    g_object_set_data_full(G_OBJECT(map), "fergana-font-session", &font_maps_finalized, count_finalized);
     pango_cairo_font_map_set_default(nullptr);
+    for (int waited_ms = 0; font_maps_finalized.load() == before && waited_ms < 2000; ++waited_ms) g_usleep(1000);
+    if (font_maps_finalized.load() == before) return;
     cairo_debug_reset_static_data();
     FcFini();
 }
