@@ -94,7 +94,9 @@ void write_bytes(const AtomicTarget& target, const std::string& display_path, co
         }
         return;
     }
-    std::FILE* f = std::fopen(target.write_path().c_str(), target.special() ? "w" : "wx");
+    // A special file is opened for appending: /dev/stderr or /dev/fd/N redirected to a
+    // regular file would otherwise be truncated, losing what was written to it before.
+    std::FILE* f = std::fopen(target.write_path().c_str(), target.special() ? "a" : "wx");
     if (f == nullptr) {
         throw LayerError(std::string("cannot open for writing: ") + std::strerror(errno),
                          Location{display_path, {}, {}, {}});

@@ -520,6 +520,19 @@ TEST(AtomicWrites, DevStdoutRedirectedToAFileIsWrittenThroughTheDescriptor) {
     EXPECT_FALSE(fs::exists("/dev/stdout.qml"));
 }
 
+TEST(AtomicWrites, DescriptorNamesAppendToWhatTheyLeadTo) {
+    // Regression: /dev/stderr redirected to a file was reopened with truncation, erasing
+    // what the shell had written to it before.
+    OutputDir dir;
+    const ShellResult r = shell("( { echo before >&2; " + std::string(FERGANA_BIN) +
+                                " proximity -q --as-of 2024-01-01 -o /dev/stderr" + small_data() + "; } 2>" +
+                                (dir / "log") + " >/dev/null )");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::string log = slurp(dir / "log");
+    ASSERT_EQ(log.rfind("before\n", 0), 0U) << log.substr(0, 200);
+    EXPECT_EQ(check_rfc7946(log.substr(7), 7).features, 6U);
+}
+
 TEST(AtomicWrites, NamedPipeIsWrittenDirectlyAndStaysAPipe) {
     OutputDir dir;
     const std::string pipe = dir / "pipe";
