@@ -311,6 +311,20 @@ TEST(Outputs, EveryFormatIsReadableByOgrinfo) {
     EXPECT_NE(shell("ogrinfo -ro -so -al " + (dir / "zones.fgb")).out.find("Geometry: Multi Polygon"), std::string::npos);
 }
 
+TEST(Outputs, ShapefileIsRefusedBeforeAnyWork) {
+    OutputDir dir;
+    for (const char* command : {"proximity", "affected", "enclaves", "disputed"}) {
+        const CliResult r = run_fergana(std::string(command) + " -q -o " + (dir / "out.shp") + small_data());
+        EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.err;
+        EXPECT_NE(r.err.find("Shapefile output is refused: it truncates field names to 10 characters"), std::string::npos)
+            << r.err;
+        EXPECT_NE(r.err.find("hint: write .gpkg, .fgb, .geojson or .csv"), std::string::npos) << r.err;
+    }
+    const CliResult q = run_fergana("query -q bbox 70,40,71,40.27 --in settlements -o " + (dir / "out.SHP") + small_data());
+    EXPECT_EQ(q.exit_code, 2) << q.err;
+    EXPECT_TRUE(fs::is_empty(dir.path));
+}
+
 TEST(Outputs, QgisStylesAreWellFormedXml) {
     if (!have_tool("xmllint")) GTEST_SKIP() << "xmllint is not installed";
     OutputDir dir;
