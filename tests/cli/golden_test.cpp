@@ -114,8 +114,10 @@ TEST(Golden, Query) {
 }
 
 TEST(Golden, Map) {
-    // The pixels depend on the fonts installed; what is drawn where does not: the map's
-    // settings in its provenance (projection, page, frame, scale) and the HTML map's data.
+    // Pixels and glyph outlines depend on the font files and Cairo's version: compared
+    // instead are the map's settings in its provenance (projection, frame, scale; the page
+    // height follows the legend's text, measured in DejaVu Sans from fonts-dejavu-core, which
+    // scripts/install-deps.sh installs) and the data the HTML map draws.
     OutputDir dir;
     run_ok("map -q --as-of 2024-01-01 --width 600 -o " + (dir / "map.svg"));
     const auto provenance = nlohmann::ordered_json::parse(slurp(dir / "map.svg.provenance.json"));
