@@ -141,7 +141,9 @@ public:
             m_file = stdout;
             return;
         }
-        m_file = std::fopen(target.write_path().c_str(), target.special() ? "w" : "wx");
+        // A special file is opened for appending: /dev/stderr or /dev/fd/N redirected to a
+        // regular file would otherwise be truncated, losing what was written to it before.
+        m_file = std::fopen(target.write_path().c_str(), target.special() ? "a" : "wx");
         if (m_file == nullptr) {
             throw LayerError(std::string("cannot open for writing: ") + std::strerror(errno),
                              Location{m_display_path, {}, {}, {}});

@@ -18,7 +18,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = above;
         }
     }
@@ -29,7 +30,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 std::vector<std::string> names_of(const std::string& name, const layers::Attributes& attributes) {
     std::vector<std::string> names = {name};
     for (const auto& [key, value] : attributes) {
-        if (key != "name_alt") continue;
+        if (key != "name_alt")
+            continue;
         std::size_t start = 0;
         while (start <= value.size()) {
             const std::size_t end = std::min(value.find(';', start), value.size());
@@ -45,15 +47,19 @@ std::vector<std::string> names_of(const std::string& name, const layers::Attribu
 std::string normalise_name(std::string_view name) {
     std::string out;
     for (unsigned char c : name) {
-        if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
-        else if (c >= 0x80) out += static_cast<char>(c);  // keep non-ASCII letters as they are
+        if (std::isalnum(c))
+            out += static_cast<char>(std::tolower(c));
+        else if (c >= 0x80)
+            out += static_cast<char>(c);  // keep non-ASCII letters as they are
     }
     return out;
 }
 
 bool looks_like_coordinates(std::string_view text) {
-    return text.find(',') != std::string_view::npos && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-               return std::isdigit(c) || c == ',' || c == '.' || c == '-' || c == '+' || std::isspace(c);
+    return text.find(',') != std::string_view::npos &&
+           std::all_of(text.begin(), text.end(), [](unsigned char c) {
+               return std::isdigit(c) || c == ',' || c == '.' || c == '-' || c == '+' ||
+                      std::isspace(c);
            });
 }
 
@@ -65,38 +71,47 @@ Place resolve_place(const layers::Dataset& data, const std::string& name) {
         std::size_t closest = std::string::npos;
         for (const std::string& candidate : candidates) {
             const std::string n = normalise_name(candidate);
-            if (n.empty()) continue;
+            if (n.empty())
+                continue;
             if (n == key) {
                 found.push_back(place);
                 return;
             }
             closest = std::min(closest, edit_distance(n, key));
         }
-        if (closest != std::string::npos) near.emplace_back(closest, place.label);
+        if (closest != std::string::npos)
+            near.emplace_back(closest, place.label);
     };
     for (const auto& s : data.settlements.features) {
-        consider(names_of(s.name, s.attributes),
-                 {s.position, geo::Geometry::point(s.position),
-                  s.name + " (settlement " + s.id + (s.country.empty() ? "" : ", " + s.country) + ")", false});
+        consider(
+            names_of(s.name, s.attributes),
+            {s.position, geo::Geometry::point(s.position),
+             s.name + " (settlement " + s.id + (s.country.empty() ? "" : ", " + s.country) + ")",
+             false});
     }
     for (const auto& e : data.enclaves.features) {
         const geo::Box b = e.geometry.bounds();
-        consider(names_of(e.name, e.attributes), {{(b.min_lon + b.max_lon) / 2, (b.min_lat + b.max_lat) / 2},
-                                                  e.geometry,
-                                                  e.name + " (enclave of " + e.owner + ")",
-                                                  true});
+        consider(names_of(e.name, e.attributes),
+                 {{(b.min_lon + b.max_lon) / 2, (b.min_lat + b.max_lat) / 2},
+                  e.geometry,
+                  e.name + " (enclave of " + e.owner + ")",
+                  true});
     }
     // A settlement and an enclave may share a name (Vorukh): the settlement is the place.
-    const auto settlements = std::count_if(found.begin(), found.end(), [](const Place& p) { return !p.enclave; });
-    if (settlements == 1) return *std::find_if(found.begin(), found.end(), [](const Place& p) { return !p.enclave; });
-    if (found.size() == 1) return found.front();
+    const auto settlements =
+        std::count_if(found.begin(), found.end(), [](const Place& p) { return !p.enclave; });
+    if (settlements == 1)
+        return *std::find_if(found.begin(), found.end(), [](const Place& p) { return !p.enclave; });
+    if (found.size() == 1)
+        return found.front();
     std::string list;
     if (found.size() > 1) {
         for (const Place& p : found) list += (list.empty() ? "" : "; ") + p.label;
         throw UsageError("place '" + name + "' is ambiguous: " + list, "give LON,LAT instead");
     }
     std::stable_sort(near.begin(), near.end());
-    for (std::size_t i = 0; i < near.size() && i < 5; ++i) list += (list.empty() ? "" : "; ") + near[i].second;
+    for (std::size_t i = 0; i < near.size() && i < 5; ++i)
+        list += (list.empty() ? "" : "; ") + near[i].second;
     throw UsageError("no settlement or enclave named '" + name + "'",
                      list.empty() ? "give LON,LAT instead" : "closest names: " + list);
 }

@@ -18,9 +18,9 @@
 namespace fergana::tools {
 
 struct Place {
-    geo::LonLat point;     // the settlement, or the centre of the enclave's bounding box
+    geo::LonLat point;       // the settlement, or the centre of the enclave's bounding box
     geo::Geometry geometry;  // the settlement's point, or the enclave's polygons
-    std::string label;     // e.g. "Vorukh (settlement 1220164, TJK)"
+    std::string label;       // e.g. "Vorukh (settlement 1220164, TJK)"
     bool enclave = false;
 };
 

@@ -17,23 +17,28 @@ using nlohmann::json;
 void expect_usage_error(const CliResult& r, const std::vector<std::string>& parts) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    for (const std::string& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << "missing '" << p << "' in " << r.err;
+    for (const std::string& p : parts)
+        EXPECT_NE(r.err.find(p), std::string::npos) << "missing '" << p << "' in " << r.err;
 }
 
 }  // namespace
 
 TEST(PlaceNames, CaseSpacesHyphensAndApostrophesAreIgnored) {
-    for (const char* name : {"Westville", "WESTVILLE", "'west ville'", "west-ville", "\"West'ville\""}) {
-        const CliResult r = run_fergana(std::string("query nearest ") + name + " --in incidents --format json" + small_data());
+    for (const char* name :
+         {"Westville", "WESTVILLE", "'west ville'", "west-ville", "\"West'ville\""}) {
+        const CliResult r = run_fergana(std::string("query nearest ") + name +
+                                        " --in incidents --format json" + small_data());
         ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.err;
         EXPECT_EQ(json::parse(r.out)[0]["id"], "at-5km") << name;  // exactly 5,000 m from Westville
-        EXPECT_NE(r.err.find("query: from Westville (settlement s1, KGZ)"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("query: from Westville (settlement s1, KGZ)"), std::string::npos)
+            << r.err;
     }
 }
 
 TEST(PlaceNames, AnEnclaveByNameIsTheCentreOfItsBox) {
     // Testabad is 70.2-70.25 x 40.1-40.15: its centre (70.225, 40.125) is in-enclave, 0 m.
-    const CliResult r = run_fergana("query nearest testabad --in incidents --format json" + small_data());
+    const CliResult r =
+        run_fergana("query nearest testabad --in incidents --format json" + small_data());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json rows = json::parse(r.out);
     EXPECT_EQ(rows[0]["id"], "in-enclave");
@@ -44,48 +49,57 @@ TEST(PlaceNames, AnEnclaveByNameIsTheCentreOfItsBox) {
 TEST(PlaceNames, ASettlementWinsOverAnEnclaveOfTheSameName) {
     OutputDir dir;
     const std::string settlements = dir / "settlements.csv";
-    std::ofstream(settlements) << "id,name,country,population,lon,lat\nt1,Testabad,TJK,50,70.49,40.195\n";
-    const std::string data = " --data " + small_fixture() + "countries.geojson --enclaves " + small_fixture() +
-                             "enclaves.geojson --settlements " + settlements + " --incidents " + small_fixture() +
-                             "incidents.csv";
+    std::ofstream(settlements)
+        << "id,name,country,population,lon,lat\nt1,Testabad,TJK,50,70.49,40.195\n";
+    const std::string data = " --data " + small_fixture() + "countries.geojson --enclaves " +
+                             small_fixture() + "enclaves.geojson --settlements " + settlements +
+                             " --incidents " + small_fixture() + "incidents.csv";
     const CliResult r = run_fergana("query nearest Testabad --in incidents --format json" + data);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("from Testabad (settlement t1, TJK)"), std::string::npos) << r.err;
-    EXPECT_EQ(json::parse(r.out)[0]["id"], "after-treaty");  // 555.19 m north of the settlement's spot
+    EXPECT_EQ(json::parse(r.out)[0]["id"],
+              "after-treaty");  // 555.19 m north of the settlement's spot
 }
 
 TEST(PlaceNames, UnknownNamesListTheClosestAndAreUsageErrors) {
-    expect_usage_error(run_fergana("query near Westvile --radius 1km --in incidents" + small_data()),
-                       {"no settlement or enclave named 'Westvile'", "closest names: Westville (settlement s1, KGZ)",
-                        "hint:"});
+    expect_usage_error(
+        run_fergana("query near Westvile --radius 1km --in incidents" + small_data()),
+        {"no settlement or enclave named 'Westvile'",
+         "closest names: Westville (settlement s1, KGZ)", "hint:"});
     // map --center resolves names the same way.
     OutputDir dir;
     expect_usage_error(run_fergana("map -q --center Bulgabad -o " + (dir / "m.png") + small_data()),
-                       {"no settlement or enclave named 'Bulgabad'", "closest names: Bulgeabad (settlement s4, KGZ)"});
+                       {"no settlement or enclave named 'Bulgabad'",
+                        "closest names: Bulgeabad (settlement s4, KGZ)"});
     EXPECT_TRUE(fs::is_empty(dir.path));
     // Without settlements and enclaves there is no name to suggest.
-    expect_usage_error(run_fergana("query near Westville --radius 1km --in incidents --data " + small_fixture() +
-                                   "countries.geojson --incidents " + small_fixture() + "incidents.csv"),
-                       {"no settlement or enclave named 'Westville'", "give LON,LAT instead"});
+    expect_usage_error(
+        run_fergana("query near Westville --radius 1km --in incidents --data " + small_fixture() +
+                    "countries.geojson --incidents " + small_fixture() + "incidents.csv"),
+        {"no settlement or enclave named 'Westville'", "give LON,LAT instead"});
 }
 
 TEST(PlaceNames, AmbiguousNamesListEveryCandidate) {
     OutputDir dir;
     const std::string settlements = dir / "twins.csv";
-    std::ofstream(settlements) << "id,name,country,population,lon,lat\na,Twin,KGZ,10,70.3,40.2\nb,Twin,TJK,20,70.7,40.2\n";
-    const std::string data = " --data " + small_fixture() + "countries.geojson --settlements " + settlements +
-                             " --incidents " + small_fixture() + "incidents.csv";
-    expect_usage_error(run_fergana("query nearest twin --in incidents" + data),
-                       {"place 'twin' is ambiguous: Twin (settlement a, KGZ); Twin (settlement b, TJK)",
-                        "give LON,LAT instead"});
+    std::ofstream(settlements)
+        << "id,name,country,population,lon,lat\na,Twin,KGZ,10,70.3,40.2\nb,Twin,TJK,20,70.7,40.2\n";
+    const std::string data = " --data " + small_fixture() + "countries.geojson --settlements " +
+                             settlements + " --incidents " + small_fixture() + "incidents.csv";
+    expect_usage_error(
+        run_fergana("query nearest twin --in incidents" + data),
+        {"place 'twin' is ambiguous: Twin (settlement a, KGZ); Twin (settlement b, TJK)",
+         "give LON,LAT instead"});
     // Regression: map --center picked the larger Twin silently.
-    expect_usage_error(run_fergana("map -q --center Twin -o " + (dir / "m.png") + data), {"is ambiguous"});
+    expect_usage_error(run_fergana("map -q --center Twin -o " + (dir / "m.png") + data),
+                       {"is ambiguous"});
     EXPECT_FALSE(fs::exists(dir / "m.png"));
 }
 
 TEST(PlaceNames, ZoneNamesAndRoles) {
     // Countries by ISO3, any case: TJK holds mid-edge and, through Testabad, in-enclave.
-    const CliResult tjk = run_fergana("query within incidents --zone countries:tjk --format csv" + small_data());
+    const CliResult tjk =
+        run_fergana("query within incidents --zone countries:tjk --format csv" + small_data());
     ASSERT_EQ(tjk.exit_code, 0) << tjk.err;
     EXPECT_NE(tjk.out.find(",mid-edge,"), std::string::npos) << tjk.out;
     EXPECT_NE(tjk.out.find(",in-enclave,"), std::string::npos) << tjk.out;

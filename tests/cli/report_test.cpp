@@ -25,12 +25,14 @@ std::vector<std::string> names_in(const fs::path& dir) {
 
 /// The cells of the first Markdown table row of `text` after `after` whose first cell is
 /// `first` (empty if none).
-std::vector<std::string> md_row(const std::string& text, const std::string& first, const std::string& after = {}) {
+std::vector<std::string> md_row(const std::string& text, const std::string& first,
+                                const std::string& after = {}) {
     const auto from = text.find(after);
     std::istringstream lines(from == std::string::npos ? std::string() : text.substr(from));
     std::string line;
     while (std::getline(lines, line)) {
-        if (line.rfind("| " + first + " |", 0) != 0) continue;
+        if (line.rfind("| " + first + " |", 0) != 0)
+            continue;
         std::vector<std::string> cells;
         std::istringstream row(line.substr(1));
         std::string cell;
@@ -46,7 +48,8 @@ std::vector<std::string> md_row(const std::string& text, const std::string& firs
 
 const json* feature_with(const json& collection, const std::string& key, const std::string& value) {
     for (const json& f : collection["features"]) {
-        if (f["properties"][key] == value) return &f;
+        if (f["properties"][key] == value)
+            return &f;
     }
     return nullptr;
 }
@@ -55,15 +58,17 @@ const json* feature_with(const json& collection, const std::string& key, const s
 
 TEST(Report, WritesEveryLayerMapAndSummaryOfTheSmallFixture) {
     OutputDir dir;
-    const CliResult r = run_fergana("report -q --as-of 2024-01-01 --tolerance 500m -o " + (dir / "r") + small_data());
+    const CliResult r = run_fergana("report -q --as-of 2024-01-01 --tolerance 500m -o " +
+                                    (dir / "r") + small_data());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err, "");  // -q
-    EXPECT_EQ(names_in(dir.path / "r"),
-              (std::vector<std::string>{"affected.csv", "affected.geojson", "affected.qml", "disputed.geojson",
-                                        "disputed.qml", "disputed_zones.geojson", "disputed_zones.qml",
-                                        "enclaves.geojson", "enclaves.qml", "map.html", "map.png", "map.svg",
-                                        "provenance.json", "proximity.csv", "proximity.geojson", "proximity.qml",
-                                        "summary.md"}));
+    EXPECT_EQ(
+        names_in(dir.path / "r"),
+        (std::vector<std::string>{
+            "affected.csv", "affected.geojson", "affected.qml", "disputed.geojson", "disputed.qml",
+            "disputed_zones.geojson", "disputed_zones.qml", "enclaves.geojson", "enclaves.qml",
+            "map.html", "map.png", "map.svg", "provenance.json", "proximity.csv",
+            "proximity.geojson", "proximity.qml", "summary.md"}));
     // The maps are what their names say.
     EXPECT_EQ(slurp(dir / "r/map.png").substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
     EXPECT_EQ(slurp(dir / "r/map.svg").rfind("<?xml", 0), 0U);
@@ -95,16 +100,19 @@ TEST(Report, WritesEveryLayerMapAndSummaryOfTheSmallFixture) {
 
 TEST(Report, FiltersAndNoMaps) {
     OutputDir dir;
-    const CliResult r = run_fergana("report -q --no-maps --as-of 2024-01-01 --from 2022-01-01 --type shelling -o " +
-                                    (dir / "r") + small_data());
+    const CliResult r =
+        run_fergana("report -q --no-maps --as-of 2024-01-01 --from 2022-01-01 --type shelling -o " +
+                    (dir / "r") + small_data());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::vector<std::string> names = names_in(dir.path / "r");
-    EXPECT_EQ(std::count_if(names.begin(), names.end(), [](const std::string& n) { return n.rfind("map.", 0) == 0; }),
+    EXPECT_EQ(std::count_if(names.begin(), names.end(),
+                            [](const std::string& n) { return n.rfind("map.", 0) == 0; }),
               0);
     const std::string summary = slurp(dir / "r/summary.md");
     EXPECT_EQ(summary.find("## Maps"), std::string::npos);
     // Only the two shellings of 2022 (mid-edge, in-bulge).
-    EXPECT_EQ(md_row(summary, "2022", "## Incidents per year"), (std::vector<std::string>{"2022", "2", "2"}));
+    EXPECT_EQ(md_row(summary, "2022", "## Incidents per year"),
+              (std::vector<std::string>{"2022", "2", "2"}));
     EXPECT_EQ(md_row(summary, "2021", "## Incidents per year"), std::vector<std::string>{});
     const json proximity = json::parse(slurp(dir / "r/proximity.geojson"));
     EXPECT_EQ(proximity["features"].size(), 2U);
@@ -115,8 +123,8 @@ TEST(Report, FiltersAndNoMaps) {
 
 TEST(Report, UsageErrorsExitTwo) {
     OutputDir dir;
-    for (const char* bad : {"--as-of 2024-02-30", "--radius -1km", "--tolerance 5 parsecs", "--from 2023-01-01 --to 2022-01-01",
-                            "--bogus"}) {
+    for (const char* bad : {"--as-of 2024-02-30", "--radius -1km", "--tolerance 5 parsecs",
+                            "--from 2023-01-01 --to 2022-01-01", "--bogus"}) {
         const CliResult r = run_fergana("report -q -o " + (dir / "r") + " " + bad + small_data());
         EXPECT_EQ(r.exit_code, 2) << bad << "\n" << r.err;
         EXPECT_EQ(r.err.rfind("fergana: error: ", 0), 0U) << r.err;
@@ -127,8 +135,9 @@ TEST(Report, UsageErrorsExitTwo) {
 TEST(Report, BadInputLeavesNoDirectoryBehind) {
     // Regression: the directory was created before the data was read.
     OutputDir dir;
-    const CliResult r = run_fergana("report -q -o " + (dir / "r") + " --data " + small_fixture() +
-                                    "countries.geojson --incidents " + small_fixture() + "no_such_file.csv");
+    const CliResult r =
+        run_fergana("report -q -o " + (dir / "r") + " --data " + small_fixture() +
+                    "countries.geojson --incidents " + small_fixture() + "no_such_file.csv");
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("no_such_file.csv"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir.path / "r"));
@@ -150,15 +159,19 @@ TEST(Report, WithNoOptionsRunsOnTheBundledDataWithTheDocumentedFigures) {
     // docs/disputed.md, "The bundled data", 500 m: naturalearth length / disputed (share),
     // osm2017 length, Hausdorff, zones and their area.
     const std::vector<std::vector<std::string>> pairs = {
-        {"KGZ-TJK", "naturalearth vs osm2017", "838.3", "952.9", "655.4", "78.2 %", "5.88", "", "73", "1479"},
-        {"KGZ-UZB", "naturalearth vs osm2017", "1051.0", "1295.7", "813.0", "77.4 %", "8.49", "", "96", "1745"},
-        {"TJK-UZB", "naturalearth vs osm2017", "1121.0", "1297.7", "880.1", "78.5 %", "7.27", "", "62", "1879"}};
+        {"KGZ-TJK", "naturalearth vs osm2017", "838.3", "952.9", "655.4", "78.2 %", "5.88", "",
+         "73", "1479"},
+        {"KGZ-UZB", "naturalearth vs osm2017", "1051.0", "1295.7", "813.0", "77.4 %", "8.49", "",
+         "96", "1745"},
+        {"TJK-UZB", "naturalearth vs osm2017", "1121.0", "1297.7", "880.1", "78.5 %", "7.27", "",
+         "62", "1879"}};
     std::istringstream lines(s);
     std::string line;
     int compared = 0;
     while (std::getline(lines, line)) {
         for (const auto& expected : pairs) {
-            if (line.rfind("| " + expected[0] + " | " + expected[1] + " |", 0) != 0) continue;
+            if (line.rfind("| " + expected[0] + " | " + expected[1] + " |", 0) != 0)
+                continue;
             std::vector<std::string> cells;
             std::istringstream row(line.substr(1));
             std::string cell;
@@ -166,7 +179,8 @@ TEST(Report, WithNoOptionsRunsOnTheBundledDataWithTheDocumentedFigures) {
             ASSERT_GE(cells.size(), 10U) << line;
             for (std::size_t k = 0; k < 7; ++k) EXPECT_EQ(cells[k], expected[k]) << line;
             EXPECT_EQ(cells[8], expected[8]) << line;
-            EXPECT_NEAR(std::stod(cells[9]), std::stod(expected[9]), 0.5) << line;  // km², docs round to 1
+            EXPECT_NEAR(std::stod(cells[9]), std::stod(expected[9]), 0.5)
+                << line;  // km², docs round to 1
             ++compared;
         }
     }
@@ -176,15 +190,20 @@ TEST(Report, WithNoOptionsRunsOnTheBundledDataWithTheDocumentedFigures) {
     // and the documented settlements: Vorukh (3,836), Ravon in Sokh (no population given),
     // Shohimardon (5,100).
     EXPECT_EQ(md_row(s, "Vorukh", "## Enclaves"),
-              (std::vector<std::string>{"Vorukh", "TJK", "KGZ", "enclave", "97.69", "5.36", "1", "3,836", "0"}));
+              (std::vector<std::string>{"Vorukh", "TJK", "KGZ", "enclave", "97.69", "5.36", "1",
+                                        "3,836", "0"}));
     EXPECT_EQ(md_row(s, "Sokh", "## Enclaves"),
-              (std::vector<std::string>{"Sokh", "UZB", "KGZ", "enclave", "225.98", "4.69", "1", "0", "1"}));
+              (std::vector<std::string>{"Sokh", "UZB", "KGZ", "enclave", "225.98", "4.69", "1", "0",
+                                        "1"}));
     EXPECT_EQ(md_row(s, "Shakhimardan", "## Enclaves"),
-              (std::vector<std::string>{"Shakhimardan", "UZB", "KGZ", "enclave", "43.69", "14.70", "1", "5,100", "0"}));
-    for (const char* small : {"Barak", "Sarvak", "Chong-Kara", "Jani-Ayil"}) EXPECT_FALSE(md_row(s, small, "## Enclaves").empty()) << small;
-    for (const char* section : {"## Borders as of", "## Disputed stretches", "## Enclaves", "## Settlements in reach",
-                                "### The most affected settlements", "## Incidents per year and type",
-                                "## Incidents nearest to water facilities", "## Maps", "## Attribution"}) {
+              (std::vector<std::string>{"Shakhimardan", "UZB", "KGZ", "enclave", "43.69", "14.70",
+                                        "1", "5,100", "0"}));
+    for (const char* small : {"Barak", "Sarvak", "Chong-Kara", "Jani-Ayil"})
+        EXPECT_FALSE(md_row(s, small, "## Enclaves").empty()) << small;
+    for (const char* section :
+         {"## Borders as of", "## Disputed stretches", "## Enclaves", "## Settlements in reach",
+          "### The most affected settlements", "## Incidents per year and type",
+          "## Incidents nearest to water facilities", "## Maps", "## Attribution"}) {
         EXPECT_NE(s.find(section), std::string::npos) << section;
     }
 }
