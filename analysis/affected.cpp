@@ -22,19 +22,22 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
     };
     std::vector<std::vector<Hit>> hits(selected.size());
     AffectedResult result;
-    result.per_incident.resize(selected.size());
+    if (options.per_incident) result.per_incident.resize(selected.size());
     report(progress, 0.1, "searching");
     index.query_all(selected.size(), options.threads, [&](std::size_t k, geo::EdgeIndex::Scratch& scratch) {
         const layers::Incident& incident = data.incidents.features[selected[k]];
         const double radius = options.radius_for(incident.type);
-        IncidentReach& reach = result.per_incident[k];
-        reach.incident = selected[k];
-        reach.radius_m = radius;
+        IncidentReach* reach = options.per_incident ? &result.per_incident[k] : nullptr;
+        if (reach) {
+            reach->incident = selected[k];
+            reach->radius_m = radius;
+        }
         // Inclusive: a settlement exactly 5,000 m away is in reach of 5 km.
         for (const geo::EdgeHit& h : index.within(incident.position, radius + geo::radius_tolerance_m, scratch)) {
             hits[k].push_back({h.geometry_id, h.distance_m});
-            reach.settlements.push_back(h.geometry_id);
-            if (const auto& pop = data.settlements.features[h.geometry_id].population) reach.population += *pop;
+            if (!reach) continue;
+            reach->settlements.push_back(h.geometry_id);
+            if (const auto& pop = data.settlements.features[h.geometry_id].population) reach->population += *pop;
         }
     });
 

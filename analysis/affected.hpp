@@ -28,6 +28,9 @@ struct AffectedOptions {
     std::map<std::string, double> radius_by_type;
     /// Worker threads; 0 (default): one per hardware thread.
     unsigned threads = 0;
+    /// true (default): fill AffectedResult::per_incident. false leaves it empty, which saves
+    /// a list per incident (a million of them for a million incidents) when it is not written.
+    bool per_incident = true;
 
     [[nodiscard]] double radius_for(const std::string& type) const {
         const auto it = radius_by_type.find(type);
@@ -59,7 +62,7 @@ struct CountryTotals {
 
 struct AffectedResult {
     std::vector<AffectedSettlement> settlements;  // in reach of at least one incident; by settlement index
-    std::vector<IncidentReach> per_incident;      // one per selected incident, in order
+    std::vector<IncidentReach> per_incident;      // one per selected incident, in order (if asked)
     std::map<std::string, CountryTotals> by_country;  // key: ISO3 ("" when unknown)
     CountryTotals total;
 };

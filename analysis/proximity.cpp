@@ -75,14 +75,29 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     if (measure.disputed) disputed.prepare(dates);
     report(progress, 0.1, "measuring");
 
-    // The border distances in one batch per epoch: neighbouring incidents (in Morton order)
-    // share the search's candidate edges, the costliest query made cheaper.
-    std::vector<std::optional<geo::EdgeHit>> border_hits;
-    if (measure.border) border_hits = borders.nearest_all(dates, positions, options.threads);
-
     result.rows.reserve(selected.size());
     advise_huge_pages(result.rows.data(), selected.size() * sizeof(ProximityRow));
     result.rows.resize(selected.size());
+
+    // The border distances in one batch per epoch: neighbouring incidents (in Morton order)
+    // share the search's candidate edges, the costliest query made cheaper. Each row is
+    // written by one worker only.
+    if (measure.border) {
+        borders.nearest_each(dates, positions, options.threads,
+                             [&](std::size_t k, const std::optional<geo::EdgeHit>& hit) {
+                                 if (!hit) return;
+                                 const layers::Incident& incident = data.incidents.features[selected[k]];
+                                 ProximityRow& row = result.rows[k];
+                                 row.border = to_nearest(hit);
+                                 row.border_pair = data.borders.features[hit->geometry_id].pair;
+                                 if (incident.precision_m && *incident.precision_m >= 0) {
+                                     const double r = *incident.precision_m;
+                                     row.border_distance_min_m = std::max(0.0, hit->distance_m - r);
+                                     row.border_distance_max_m = hit->distance_m + r;
+                                     row.may_be_across_border = hit->distance_m <= r;
+                                 }
+                             });
+    }
     countries.query_all(selected.size(), options.threads, [&](std::size_t k, geo::EdgeIndex::Scratch& scratch) {
         const layers::Incident& incident = data.incidents.features[selected[k]];
         const geo::LonLat p = incident.position;
@@ -99,18 +114,6 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
             }
         }
 
-        if (measure.border) {
-            if (const auto& hit = border_hits[k]) {
-                row.border = to_nearest(hit);
-                row.border_pair = data.borders.features[hit->geometry_id].pair;
-                if (incident.precision_m && *incident.precision_m >= 0) {
-                    const double r = *incident.precision_m;
-                    row.border_distance_min_m = std::max(0.0, hit->distance_m - r);
-                    row.border_distance_max_m = hit->distance_m + r;
-                    row.may_be_across_border = hit->distance_m <= r;
-                }
-            }
-        }
         if (!measure.disputed) {
             // not measured
         } else if (!options.disputed.empty()) {

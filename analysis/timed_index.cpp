@@ -67,19 +67,27 @@ std::optional<geo::EdgeHit> TimedGeometryIndex::nearest(layers::Date date, geo::
 
 std::vector<std::optional<geo::EdgeHit>> TimedGeometryIndex::nearest_all(
     const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points, unsigned threads) const {
+    std::vector<std::optional<geo::EdgeHit>> out(points.size());
+    nearest_each(dates, points, threads,
+                 [&out](std::size_t i, const std::optional<geo::EdgeHit>& hit) { out[i] = hit; });
+    return out;
+}
+
+void TimedGeometryIndex::nearest_each(
+    const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points, unsigned threads,
+    const std::function<void(std::size_t, const std::optional<geo::EdgeHit>&)>& sink) const {
     if (dates.size() != points.size()) {
-        throw std::logic_error("TimedGeometryIndex::nearest_all: one date per point");
+        throw std::logic_error("TimedGeometryIndex::nearest_each: one date per point");
     }
     // The points of each epoch, in input order.
     std::vector<std::vector<std::size_t>> by_epoch(m_epochs.size());
     for (std::size_t i = 0; i < points.size(); ++i) {
         const int id = m_epoch_of[slot(dates[i])];
         if (id < 0) {
-            throw std::logic_error("TimedGeometryIndex::nearest_all on a date that was not prepared");
+            throw std::logic_error("TimedGeometryIndex::nearest_each on a date that was not prepared");
         }
         by_epoch[static_cast<std::size_t>(id)].push_back(i);
     }
-    std::vector<std::optional<geo::EdgeHit>> out(points.size());
     std::vector<geo::LonLat> subset;
     for (std::size_t e = 0; e < m_epochs.size(); ++e) {
         const std::vector<std::size_t>& members = by_epoch[e];
@@ -87,13 +95,16 @@ std::vector<std::optional<geo::EdgeHit>> TimedGeometryIndex::nearest_all(
         subset.clear();
         for (std::size_t i : members) subset.push_back(points[i]);
         const Epoch& epoch = m_epochs[e];
-        std::vector<std::optional<geo::EdgeHit>> hits = epoch.index->nearest_all(subset, threads);
-        for (std::size_t k = 0; k < members.size(); ++k) {
-            if (hits[k]) hits[k]->geometry_id = epoch.members[hits[k]->geometry_id];
-            out[members[k]] = hits[k];
-        }
+        epoch.index->nearest_each(subset, threads, [&](std::size_t k, const std::optional<geo::EdgeHit>& hit) {
+            if (!hit) {
+                sink(members[k], hit);
+                return;
+            }
+            geo::EdgeHit mapped = *hit;
+            mapped.geometry_id = epoch.members[hit->geometry_id];
+            sink(members[k], mapped);
+        });
     }
-    return out;
 }
 
 }  // namespace fergana::analysis

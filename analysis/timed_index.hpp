@@ -12,6 +12,7 @@
 #include "geo/edge_index.hpp"
 #include "layers/dates.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +39,11 @@ public:
     [[nodiscard]] std::vector<std::optional<geo::EdgeHit>> nearest_all(
         const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points,
         unsigned threads) const;
+
+    /// nearest_all without the vector of results: sink(i, hit) for every point, called from
+    /// the worker threads (each i once, in no particular order).
+    void nearest_each(const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points, unsigned threads,
+                      const std::function<void(std::size_t, const std::optional<geo::EdgeHit>&)>& sink) const;
 
     /// Indices of the features in force on `date`.
     [[nodiscard]] std::vector<std::size_t> in_force(layers::Date date) const;

@@ -39,7 +39,8 @@ public:
         double length = 0, azi1 = 0, azi2 = 0;
         geod_inverse(&m_wgs84, a.lat, a.lon, b.lat, b.lon, &length, &azi1, &azi2);
         const double end_distance = std::min(distance_m(a, p), distance_m(b, p));
-        if (length == 0) return end_distance;
+        if (length == 0)
+            return end_distance;
         geod_geodesicline line;
         geod_lineinit(&line, &m_wgs84, a.lat, a.lon, azi1, 0U);
         auto at = [&](double s) {
@@ -82,7 +83,8 @@ public:
             }
             for (std::size_t i = 0; i + 1 < path.size(); ++i) {
                 const double length = distance_m(path[i], path[i + 1]);
-                if (0.5 * (vertex[i] + vertex[i + 1] - length) > best) continue;
+                if (0.5 * (vertex[i] + vertex[i + 1] - length) > best)
+                    continue;
                 best = std::min(best, distance_to_edge_m(path[i], path[i + 1], p));
             }
         }

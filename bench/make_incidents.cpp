@@ -40,7 +40,8 @@ private:
 };
 
 constexpr double lon_min = 69.0, lon_max = 73.8, lat_min = 39.3, lat_max = 41.6;
-constexpr std::array<const char*, 5> types = {"shelling", "armed_clash", "shooting", "drone_strike", "detention"};
+constexpr std::array<const char*, 5> types = {"shelling", "armed_clash", "shooting", "drone_strike",
+                                              "detention"};
 
 // Civil date from days since 1970-01-01 (Hinnant's algorithm).
 std::string civil_date(std::int64_t days) {
@@ -77,20 +78,24 @@ int main(int argc, char** argv) {
     bool have_count = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (i + 1 >= argc) return usage(("missing value after " + std::string(arg)).c_str());
+        if (i + 1 >= argc)
+            return usage(("missing value after " + std::string(arg)).c_str());
         const std::string_view value = argv[++i];
         if (arg == "--count") {
-            if (!parse_u64(value, count)) return usage("--count takes a whole number");
+            if (!parse_u64(value, count))
+                return usage("--count takes a whole number");
             have_count = true;
         } else if (arg == "--seed") {
-            if (!parse_u64(value, seed)) return usage("--seed takes a whole number");
+            if (!parse_u64(value, seed))
+                return usage("--seed takes a whole number");
         } else if (arg == "-o" || arg == "--output") {
             output = value;
         } else {
             return usage(("unknown option " + std::string(arg)).c_str());
         }
     }
-    if (!have_count || output.empty()) return usage("--count and -o are required");
+    if (!have_count || output.empty())
+        return usage("--count and -o are required");
 
     GDALAllRegister();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
@@ -101,32 +106,38 @@ int main(int argc, char** argv) {
     std::remove(output.c_str());
     GDALDatasetUniquePtr ds(driver->Create(output.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) {
-        std::cerr << "fergana_make_incidents: cannot create " << output << ": " << CPLGetLastErrorMsg() << "\n";
+        std::cerr << "fergana_make_incidents: cannot create " << output << ": "
+                  << CPLGetLastErrorMsg() << "\n";
         return 1;
     }
     OGRSpatialReference wgs84;
     wgs84.importFromEPSG(4326);
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     const char* layer_options[] = {"SPATIAL_INDEX=NO", nullptr};
-    OGRLayer* layer = ds->CreateLayer("incidents", &wgs84, wkbPoint, const_cast<char**>(layer_options));
+    OGRLayer* layer =
+        ds->CreateLayer("incidents", &wgs84, wkbPoint, const_cast<char**>(layer_options));
     if (layer == nullptr) {
-        std::cerr << "fergana_make_incidents: cannot create layer incidents: " << CPLGetLastErrorMsg() << "\n";
+        std::cerr << "fergana_make_incidents: cannot create layer incidents: "
+                  << CPLGetLastErrorMsg() << "\n";
         return 1;
     }
     for (const char* name : {"id", "date", "type"}) {
         OGRFieldDefn field(name, OFTString);
-        if (layer->CreateField(&field) != OGRERR_NONE) return 1;
+        if (layer->CreateField(&field) != OGRERR_NONE)
+            return 1;
     }
 
     SplitMix64 rng(seed);
     const std::int64_t first_day = 10957;  // 2000-01-01
     const std::int64_t day_count = 9497;   // through 2025-12-31
     char id[32];
-    if (ds->StartTransaction() != OGRERR_NONE) return 1;
+    if (ds->StartTransaction() != OGRERR_NONE)
+        return 1;
     for (std::uint64_t k = 0; k < count; ++k) {
         const double lon = lon_min + (lon_max - lon_min) * rng.unit();
         const double lat = lat_min + (lat_max - lat_min) * rng.unit();
-        const auto day = first_day + static_cast<std::int64_t>(rng.next() % static_cast<std::uint64_t>(day_count));
+        const auto day = first_day + static_cast<std::int64_t>(
+                                         rng.next() % static_cast<std::uint64_t>(day_count));
         const char* type = types[rng.next() % types.size()];
         std::snprintf(id, sizeof id, "i%07llu", static_cast<unsigned long long>(k + 1));
         OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
@@ -135,19 +146,22 @@ int main(int argc, char** argv) {
         feature->SetField(2, type);
         feature->SetGeometryDirectly(new OGRPoint(lon, lat));
         if (layer->CreateFeature(feature.get()) != OGRERR_NONE) {
-            std::cerr << "fergana_make_incidents: writing feature " << k + 1 << ": " << CPLGetLastErrorMsg() << "\n";
+            std::cerr << "fergana_make_incidents: writing feature " << k + 1 << ": "
+                      << CPLGetLastErrorMsg() << "\n";
             return 1;
         }
     }
     if (ds->CommitTransaction() != OGRERR_NONE) {
-        std::cerr << "fergana_make_incidents: cannot finish " << output << ": " << CPLGetLastErrorMsg() << "\n";
+        std::cerr << "fergana_make_incidents: cannot finish " << output << ": "
+                  << CPLGetLastErrorMsg() << "\n";
         return 1;
     }
     // GDAL 3.6 has no GDALDataset::Close(): closing reports errors through CPLGetLastErrorType.
     CPLErrorReset();
     GDALClose(GDALDataset::ToHandle(ds.release()));
     if (CPLGetLastErrorType() >= CE_Failure) {
-        std::cerr << "fergana_make_incidents: cannot close " << output << ": " << CPLGetLastErrorMsg() << "\n";
+        std::cerr << "fergana_make_incidents: cannot close " << output << ": "
+                  << CPLGetLastErrorMsg() << "\n";
         return 1;
     }
     return 0;

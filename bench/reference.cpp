@@ -47,7 +47,8 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 int main(int argc, char** argv) {
     using namespace fergana;
     if (argc < 4 || std::string(argv[1]) != "w1") {
-        std::cerr << "usage: fergana_bench_reference w1 INCIDENTS W1.csv [--sample N] [--ids FILE]\n";
+        std::cerr
+            << "usage: fergana_bench_reference w1 INCIDENTS W1.csv [--sample N] [--ids FILE]\n";
         return 2;
     }
     std::size_t sample = 200;
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
         } else if (option == "--ids") {
             std::ifstream list(argv[a + 1]);
             for (std::string id; std::getline(list, id);) {
-                if (!id.empty()) ids.insert(id);
+                if (!id.empty())
+                    ids.insert(id);
             }
         } else {
             std::cerr << "fergana_bench_reference: unknown option " << option << "\n";
@@ -72,53 +74,65 @@ int main(int argc, char** argv) {
         options.roles[layers::Role::Incidents] = {argv[2], {}};
         const layers::Dataset data = layers::load_dataset(options);
         std::map<std::string, std::size_t> by_id;
-        for (std::size_t i = 0; i < data.incidents.features.size(); ++i) by_id[data.incidents.features[i].id] = i;
+        for (std::size_t i = 0; i < data.incidents.features.size(); ++i)
+            by_id[data.incidents.features[i].id] = i;
 
         std::ifstream in(argv[3]);
         std::string line;
-        if (!std::getline(in, line)) throw std::runtime_error(std::string(argv[3]) + ": empty");
+        if (!std::getline(in, line))
+            throw std::runtime_error(std::string(argv[3]) + ": empty");
         const std::vector<std::string> header = split_csv_line(line);
         auto column = [&](const char* name) {
             const auto it = std::find(header.begin(), header.end(), name);
-            if (it == header.end()) throw std::runtime_error(std::string(argv[3]) + ": no column " + name);
+            if (it == header.end())
+                throw std::runtime_error(std::string(argv[3]) + ": no column " + name);
             return static_cast<std::size_t>(it - header.begin());
         };
-        const std::size_t c_id = column("id"), c_pair = column("border_pair"), c_d = column("border_distance_m");
+        const std::size_t c_id = column("id"), c_pair = column("border_pair"),
+                          c_d = column("border_distance_m");
         std::vector<std::vector<std::string>> rows;
         while (std::getline(in, line)) rows.push_back(split_csv_line(line));
         if (rows.size() != data.incidents.features.size()) {
-            std::cout << rows.size() << " rows for " << data.incidents.features.size() << " incidents\n";
+            std::cout << rows.size() << " rows for " << data.incidents.features.size()
+                      << " incidents\n";
             return 1;
         }
         const std::size_t step =
-            ids.empty() ? std::max<std::size_t>(1, rows.size() / std::max<std::size_t>(1, sample)) : 1;
+            ids.empty() ? std::max<std::size_t>(1, rows.size() / std::max<std::size_t>(1, sample))
+                        : 1;
         const bench::BruteForce brute;
         double worst = 0;
         std::size_t checked = 0, off = 0;
         for (std::size_t r = 0; r < rows.size(); r += step) {
             const auto& row = rows[r];
-            if (!ids.empty() && ids.count(row.at(c_id)) == 0) continue;
+            if (!ids.empty() && ids.count(row.at(c_id)) == 0)
+                continue;
             const layers::Incident& incident = data.incidents.features.at(by_id.at(row.at(c_id)));
             const layers::Date date = incident.date ? incident.date->first : layers::Date::today();
             std::vector<std::pair<double, std::string>> per_border;
             for (const layers::Border& b : data.borders.features) {
-                if (!b.valid.in_force(date)) continue;
-                per_border.emplace_back(brute.distance_to_paths_m(b.geometry.lines(), incident.position), b.pair);
+                if (!b.valid.in_force(date))
+                    continue;
+                per_border.emplace_back(
+                    brute.distance_to_paths_m(b.geometry.lines(), incident.position), b.pair);
             }
             std::sort(per_border.begin(), per_border.end());
             const double ours = std::stod(row.at(c_d));
             // The CSV has 2 decimals: up to 5 mm of rounding.
             const double diff = std::fabs(ours - per_border.at(0).first);
-            const bool tie = per_border.size() > 1 && per_border[1].first - per_border[0].first < 0.01;
+            const bool tie =
+                per_border.size() > 1 && per_border[1].first - per_border[0].first < 0.01;
             worst = std::max(worst, diff);
             if (diff > 0.01 || (row.at(c_pair) != per_border[0].second && !tie)) {
                 ++off;
-                std::cerr << row.at(c_id) << ": " << row.at(c_pair) << " " << ours << " m, brute force "
-                          << per_border[0].second << " " << per_border[0].first << " m\n";
+                std::cerr << row.at(c_id) << ": " << row.at(c_pair) << " " << ours
+                          << " m, brute force " << per_border[0].second << " "
+                          << per_border[0].first << " m\n";
             }
             ++checked;
         }
-        std::cout << "max diff " << worst << " m over " << checked << " sampled, " << off << " off\n";
+        std::cout << "max diff " << worst << " m over " << checked << " sampled, " << off
+                  << " off\n";
         return off == 0 ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "fergana_bench_reference: " << e.what() << "\n";

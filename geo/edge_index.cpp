@@ -1159,8 +1159,24 @@ std::vector<std::optional<EdgeHit>> EdgeIndex::nearest_all(std::span<const LonLa
                                                            unsigned threads,
                                                            const EdgeQueryOptions& options) const {
     std::vector<std::optional<EdgeHit>> out(points.size());
-    if (!m_data || points.empty()) {
-        return out;
+    nearest_each(
+        points, threads,
+        [&out](std::size_t i, const std::optional<EdgeHit>& hit) { out[i] = hit; }, options);
+    return out;
+}
+
+void EdgeIndex::nearest_each(
+    std::span<const LonLat> points, unsigned threads,
+    const std::function<void(std::size_t, const std::optional<EdgeHit>&)>& sink,
+    const EdgeQueryOptions& options) const {
+    if (!m_data) {
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            sink(i, std::nullopt);
+        }
+        return;
+    }
+    if (points.empty()) {
+        return;
     }
     // Morton order of longitude and latitude (21 bits each) brings neighbours together.
     std::vector<std::pair<std::uint64_t, std::size_t>> order(points.size());
@@ -1197,9 +1213,8 @@ std::vector<std::optional<EdgeHit>> EdgeIndex::nearest_all(std::span<const LonLa
     }
     query_all(points.size(), threads, [&](std::size_t i, Scratch& scratch) {
         const std::size_t index = order[i].second;
-        out[index] = nearest_in_batch(points[index], *scratch.m_impl, options, reuse);
+        sink(index, nearest_in_batch(points[index], *scratch.m_impl, options, reuse));
     });
-    return out;
 }
 
 void EdgeIndex::for_each_chunk(

@@ -66,6 +66,7 @@ public:
         m_load.incidents_to = m_filter.to;
         m_load.incident_types = m_filter.types;
         m_options.threads = parse_threads(m_threads);
+        m_options.per_incident = !m_per_incident.empty();
         if (!m_per_incident.empty()) (void)layers::format_for(m_per_incident);
         for (const auto& [option, value] : {std::pair{"--per-incident", &m_per_incident}, std::pair{"--summary", &m_summary}}) {
             if (layers::is_postgis(*value)) {

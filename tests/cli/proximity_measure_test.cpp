@@ -14,14 +14,17 @@ const std::string fixture = std::string(FERGANA_TEST_DATA) + "/proximity/";
 
 std::string fixture_data() {
     return "--data " + fixture + "fixture_countries.geojson --borders " + fixture +
-           "fixture_borders.geojson --enclaves " + fixture + "fixture_enclaves.geojson --settlements " +
-           fixture + "fixture_settlements.csv --incidents " + fixture + "fixture_incidents.csv";
+           "fixture_borders.geojson --enclaves " + fixture +
+           "fixture_enclaves.geojson --settlements " + fixture +
+           "fixture_settlements.csv --incidents " + fixture + "fixture_incidents.csv";
 }
 
 nlohmann::ordered_json properties_by_id(const std::string& geojson) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    const nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(geojson);  // keeps the column order
-    for (const auto& f : parsed["features"]) out[f["properties"]["id"].get<std::string>()] = f["properties"];
+    const nlohmann::ordered_json parsed =
+        nlohmann::ordered_json::parse(geojson);  // keeps the column order
+    for (const auto& f : parsed["features"])
+        out[f["properties"]["id"].get<std::string>()] = f["properties"];
     return out;
 }
 
@@ -38,25 +41,30 @@ TEST(ProximityMeasure, BorderOnlyKeepsTheBorderColumnsAndTheirValues) {
     ASSERT_EQ(b.size(), a.size());
     std::vector<std::string> keys;
     for (const auto& [key, value] : b["mid-edge"].items()) keys.push_back(key);
-    EXPECT_EQ(keys, (std::vector<std::string>{"id", "date", "type", "border_pair", "border_distance_m", "border_lon",
-                                              "border_lat", "precision_m", "border_distance_min_m",
-                                              "border_distance_max_m", "may_be_across_border", "marker-color",
-                                              "marker-size"}));
+    EXPECT_EQ(keys,
+              (std::vector<std::string>{"id", "date", "type", "border_pair", "border_distance_m",
+                                        "border_lon", "border_lat", "precision_m",
+                                        "border_distance_min_m", "border_distance_max_m",
+                                        "may_be_across_border", "marker-color", "marker-size"}));
     for (const auto& [id, props] : b.items()) {
-        for (const auto& [key, value] : props.items()) EXPECT_EQ(value, a[id][key]) << id << " " << key;
+        for (const auto& [key, value] : props.items())
+            EXPECT_EQ(value, a[id][key]) << id << " " << key;
     }
     // GeodSolve brute force, as in tests/cli/proximity_test.cpp.
     EXPECT_NEAR(b["mid-edge"]["border_distance_m"].get<double>(), 1704.51, 0.005);
 }
 
 TEST(ProximityMeasure, CsvHeaderOfSeveralQuantities) {
-    const std::filesystem::path out = std::filesystem::temp_directory_path() / "fergana_measure_test.csv";
+    const std::filesystem::path out =
+        std::filesystem::temp_directory_path() / "fergana_measure_test.csv";
     std::filesystem::remove(out);
-    const CliResult w = run_fergana("proximity -q --overwrite --measure settlement,side -o " + out.string() + " " + fixture_data());
+    const CliResult w = run_fergana("proximity -q --overwrite --measure settlement,side -o " +
+                                    out.string() + " " + fixture_data());
     ASSERT_EQ(w.exit_code, 0) << w.err;
     const std::string csv = slurp(out);
     EXPECT_EQ(csv.substr(0, csv.find('\n')),
-              "lon,lat,id,date,type,side,side_enclave,settlement_id,settlement_name,settlement_distance_m,"
+              "lon,lat,id,date,type,side,side_enclave,settlement_id,settlement_name,settlement_"
+              "distance_m,"
               "marker-color,marker-size");
     std::filesystem::remove(out);
     std::filesystem::remove(out.string() + ".provenance.json");
