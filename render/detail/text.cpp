@@ -1,14 +1,6 @@
 #include "render/detail/text.hpp"
 
-#include <fontconfig/fontconfig.h>
-
 namespace fergana::render::detail {
-
-FontSession::~FontSession() {
-    pango_cairo_font_map_set_default(nullptr);
-    cairo_debug_reset_static_data();
-    FcFini();
-}
 
 Text::Text(std::string family)
     : m_family(std::move(family)),
