@@ -1537,7 +1537,6 @@ RenderedMap render_map(const layers::Dataset& data, const MapOptions& options, c
     if (!(ro.dpi >= 36.0 && ro.dpi <= 1200.0))
         throw UsageError("--dpi must be from 36 to 1200");
 
-    const FontSession fonts;  // first: released after every layout and surface below
     const Text text(style.font);
     // The extent first; then the page is laid out for the plan on that extent, and the
     // final plan takes what the frame shows, so the legend lists exactly what is drawn.

@@ -1,54 +1,6 @@
 #include "render/detail/text.hpp"
 
-#include <fontconfig/fontconfig.h>
-
-#include <chrono>
-#include <mutex>
-#include <thread>
-
 namespace fergana::render::detail {
-
-namespace {
-// Renderings open at once (a program may draw maps on several threads): the caches are
-// released only when the last one ends, never under a rendering still using them.
-std::mutex font_sessions_mutex;
-int font_sessions_open = 0;
-}  // namespace
-
-FontSession::FontSession() {
-    const std::lock_guard lock(font_sessions_mutex);
-    ++font_sessions_open;
-}
-
-FontSession::~FontSession() {
-    const std::lock_guard lock(font_sessions_mutex);
-    if (--font_sessions_open > 0) return;
-    // The font map must be finalised before Cairo's static data is reset, and on this thread:
-    // Pango's fontconfig start-up task (a GLib worker thread) holds a reference of its own
-    // and, when it drops the last one, finalises the map there, racing the reset (seen: an
-    // assertion in _cairo_hash_table_destroy under load). So take a reference, drop the
-    // default, wait until ours is the only one left, and drop it here.
-    PangoFontMap* map = pango_cairo_font_map_get_default();
-    g_object_ref(map);
-    pango_cairo_font_map_set_default(nullptr);
-    bool alone = false;
-    for (int waited_ms = 0; waited_ms < 5000; ++waited_ms) {
-        if (g_atomic_int_get(&G_OBJECT(map)->ref_count) == 1) {
-            alone = true;
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (!alone) {
-        // Still used elsewhere (a caller's own Pango code): keep the caches, a leak at exit
-        // rather than a reset under a live font.
-        g_object_unref(map);
-        return;
-    }
-    g_object_unref(map);
-    cairo_debug_reset_static_data();
-    FcFini();
-}
 
 Text::Text(std::string family)
     : m_family(std::move(family)),

@@ -22,19 +22,6 @@ struct TextSize {
     double h = 0.0;
 };
 
-/// Releases the font caches of fontconfig, Pango and Cairo when it goes out of scope, so
-/// a leak checker sees no memory still held by them (they keep it for the process
-/// otherwise). Declare it before every Text, layout and surface of a rendering. The next
-/// rendering loads the fontconfig configuration again (a few milliseconds). Sessions on
-/// several threads are counted: the caches go when the last one ends.
-class FontSession {
-public:
-    FontSession();
-    ~FontSession();
-    FontSession(const FontSession&) = delete;
-    FontSession& operator=(const FontSession&) = delete;
-};
-
 class Text {
 public:
     explicit Text(std::string family);
