@@ -19,6 +19,10 @@ std::size_t display_width(std::string_view text);
 /// The longest prefix of `text` at most `width` columns wide, cut between code points.
 std::string truncate_to_width(std::string_view text, std::size_t width);
 
+/// Levenshtein distance in bytes (insertions, deletions, substitutions): how close a
+/// mistyped option or place name is to a known one, for "did you mean" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 /// A table printed with aligned columns (by display width, so names such as "Yangiyŭl"
 /// keep their column); numbers (cells parsing as numbers) align right.
 class Table {

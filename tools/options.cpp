@@ -1,6 +1,7 @@
 #include "tools/options.hpp"
 
 #include "geo/error.hpp"
+#include "tools/format.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -61,24 +62,6 @@ bool OptionSet::given(std::string_view name) const {
     return false;
 }
 
-namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
 
 std::vector<std::string> OptionSet::closest(std::string_view name) const {
     std::vector<std::pair<std::size_t, std::string>> scored;

@@ -65,3 +65,15 @@ TEST(DisplayWidth, CountsCodePointsAndCutsBetweenThem) {
 }
 
 }  // namespace fergana::tools
+
+namespace fergana::tools {
+
+TEST(EditDistance, LevenshteinByHand) {
+    EXPECT_EQ(edit_distance("kitten", "sitting"), 3U);  // k->s, e->i, +g
+    EXPECT_EQ(edit_distance("", "abc"), 3U);
+    EXPECT_EQ(edit_distance("Vorukh", "Vorukh"), 0U);
+    EXPECT_EQ(edit_distance("Voruh", "Vorukh"), 1U);
+    EXPECT_EQ(edit_distance("--radius", "--raduis"), 2U);  // a transposition is two edits
+}
+
+}  // namespace fergana::tools
