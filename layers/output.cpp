@@ -106,6 +106,8 @@ public:
         if (!m_temporary.empty() && !m_committed) {
             std::error_code ec;
             fs::remove(m_temporary, ec);
+            // A GeoPackage written half-way may leave SQLite's side files beside it.
+            for (const char* suffix : {"-journal", "-wal", "-shm"}) fs::remove(m_temporary + suffix, ec);
         }
     }
 
