@@ -22,13 +22,14 @@ namespace fergana::layers {
 namespace fs = std::filesystem;
 
 void OutputTable::add(geo::Geometry geometry, std::vector<Value> values) {
-    if (m_maker) throw std::logic_error("OutputTable::add on a generated table");
+    if (m_maker)
+        throw std::logic_error("OutputTable::add on a generated table");
     values.resize(m_fields.size());
     m_features.push_back(OutputFeature{std::move(geometry), std::move(values)});
 }
 
-OutputTable OutputTable::generated(std::string name, std::vector<OutputField> fields, std::size_t count,
-                                   bool one_point_each, RowMaker make_row) {
+OutputTable OutputTable::generated(std::string name, std::vector<OutputField> fields,
+                                   std::size_t count, bool one_point_each, RowMaker make_row) {
     OutputTable t(std::move(name), std::move(fields));
     t.m_maker = std::move(make_row);
     t.m_count = count;
@@ -49,9 +50,11 @@ const std::vector<OutputFeature>& OutputTable::features() const {
 }
 
 bool OutputTable::one_point_each() const {
-    if (m_maker) return m_one_point_each;
+    if (m_maker)
+        return m_one_point_each;
     return std::all_of(m_features.begin(), m_features.end(), [](const OutputFeature& f) {
-        return f.geometry.points().size() == 1 && !f.geometry.has_lines() && !f.geometry.has_polygons();
+        return f.geometry.points().size() == 1 && !f.geometry.has_lines() &&
+               !f.geometry.has_polygons();
     });
 }
 
@@ -107,7 +110,8 @@ public:
             std::error_code ec;
             fs::remove(m_temporary, ec);
             // A GeoPackage written half-way may leave SQLite's side files beside it.
-            for (const char* suffix : {"-journal", "-wal", "-shm"}) fs::remove(m_temporary + suffix, ec);
+            for (const char* suffix : {"-journal", "-wal", "-shm"})
+                fs::remove(m_temporary + suffix, ec);
         }
     }
 
@@ -116,7 +120,8 @@ public:
     [[nodiscard]] bool is_stdout() const { return is_standard_output(m_path); }
 
     void commit() {
-        if (m_temporary.empty()) return;
+        if (m_temporary.empty())
+            return;
         if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
             throw LayerError(std::string("cannot rename the finished output into place: ") +
                                  std::strerror(errno),
@@ -154,18 +159,21 @@ public:
     TextSink(const TextSink&) = delete;
     TextSink& operator=(const TextSink&) = delete;
     ~TextSink() {
-        if (m_file != nullptr && !m_stdout) std::fclose(m_file);
+        if (m_file != nullptr && !m_stdout)
+            std::fclose(m_file);
     }
 
     std::string& buffer() noexcept { return m_buffer; }
     void flush_if_full() {
-        if (m_buffer.size() >= chunk_bytes) write_buffer();
+        if (m_buffer.size() >= chunk_bytes)
+            write_buffer();
     }
     /// Writes what is left and closes; throws LayerError when anything failed.
     void finish() {
         write_buffer();
         if (m_stdout) {
-            if (std::fflush(stdout) != 0) fail(errno);
+            if (std::fflush(stdout) != 0)
+                fail(errno);
             m_file = nullptr;
             return;
         }
@@ -173,7 +181,8 @@ public:
         const int saved = errno;
         const bool close_failed = std::fclose(m_file) != 0;
         m_file = nullptr;
-        if (flush_failed || close_failed) fail(saved ? saved : errno);
+        if (flush_failed || close_failed)
+            fail(saved ? saved : errno);
     }
 
 private:
@@ -184,21 +193,25 @@ private:
     std::string m_buffer;
 
     void write_buffer() {
-        if (m_buffer.empty()) return;
-        if (std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_file) != m_buffer.size()) fail(errno);
+        if (m_buffer.empty())
+            return;
+        if (std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_file) != m_buffer.size())
+            fail(errno);
         m_buffer.clear();
     }
     [[noreturn]] void fail(int error) const {
         if (m_stdout) {
-            throw LayerError(std::string("cannot write to standard output: ") + std::strerror(error),
-                             Location{"-", {}, {}, {}});
+            throw LayerError(
+                std::string("cannot write to standard output: ") + std::strerror(error),
+                Location{"-", {}, {}, {}});
         }
-        throw LayerError(std::string("cannot write: ") + std::strerror(error), Location{m_display_path, {}, {}, {}},
-                         "is the disk full?");
+        throw LayerError(std::string("cannot write: ") + std::strerror(error),
+                         Location{m_display_path, {}, {}, {}}, "is the disk full?");
     }
 };
 
-void write_bytes(const AtomicTarget& target, const std::string& display_path, const std::string& text) {
+void write_bytes(const AtomicTarget& target, const std::string& display_path,
+                 const std::string& text) {
     TextSink sink(target, display_path);
     sink.buffer() = text;
     sink.finish();
@@ -216,13 +229,16 @@ void append_number(std::string& out, double value, int decimals) {
         out.append(buffer, r.ptr);
         return;
     }
-    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+    const auto r =
+        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
     std::string_view text(buffer, static_cast<std::size_t>(r.ptr - buffer));
     if (text.find('.') != std::string_view::npos) {
         while (text.back() == '0') text.remove_suffix(1);
-        if (text.back() == '.') text.remove_suffix(1);
+        if (text.back() == '.')
+            text.remove_suffix(1);
     }
-    if (text == "-0") text = "0";
+    if (text == "-0")
+        text = "0";
     out += text;
 }
 
@@ -285,7 +301,8 @@ void append_position(std::string& out, const geo::LonLat& p, int precision) {
 void append_path(std::string& out, const geo::Path& path, int precision, bool reverse) {
     out += '[';
     for (std::size_t k = 0; k < path.size(); ++k) {
-        if (k) out += ',';
+        if (k)
+            out += ',';
         append_position(out, reverse ? path[path.size() - 1 - k] : path[k], precision);
     }
     out += ']';
@@ -295,7 +312,8 @@ void append_polygon(std::string& out, const geo::Polygon& poly, int precision) {
     // RFC 7946 §3.1.6: exterior rings counter-clockwise, holes clockwise.
     out += '[';
     for (std::size_t r = 0; r < poly.rings.size(); ++r) {
-        if (r) out += ',';
+        if (r)
+            out += ',';
         const double area = signed_area(poly.rings[r]);
         const bool reverse = r == 0 ? area < 0 : area > 0;
         append_path(out, poly.rings[r], precision, reverse);
@@ -317,13 +335,17 @@ void append_geometry(std::string& out, const geo::Geometry& g, int precision) {
         out += R"({"type":"GeometryCollection","geometries":[)";
         bool first = true;
         auto part = [&](const geo::Geometry& sub) {
-            if (!first) out += ',';
+            if (!first)
+                out += ',';
             first = false;
             append_geometry(out, sub, precision);
         };
-        if (!pts.empty()) part(geo::Geometry::multi_point(pts));
-        if (!lines.empty()) part(geo::Geometry::multi_line(lines));
-        if (!polys.empty()) part(geo::Geometry::multi_polygon(polys));
+        if (!pts.empty())
+            part(geo::Geometry::multi_point(pts));
+        if (!lines.empty())
+            part(geo::Geometry::multi_line(lines));
+        if (!polys.empty())
+            part(geo::Geometry::multi_polygon(polys));
         out += "]}";
         return;
     }
@@ -342,7 +364,8 @@ void append_geometry(std::string& out, const geo::Geometry& g, int precision) {
         } else {
             out += R"({"type":"MultiLineString","coordinates":[)";
             for (std::size_t k = 0; k < lines.size(); ++k) {
-                if (k) out += ',';
+                if (k)
+                    out += ',';
                 append_path(out, lines[k], precision, false);
             }
             out += ']';
@@ -354,7 +377,8 @@ void append_geometry(std::string& out, const geo::Geometry& g, int precision) {
         } else {
             out += R"({"type":"MultiPolygon","coordinates":[)";
             for (std::size_t k = 0; k < polys.size(); ++k) {
-                if (k) out += ',';
+                if (k)
+                    out += ',';
                 append_polygon(out, polys[k], precision);
             }
             out += ']';
@@ -387,7 +411,8 @@ void append_value(std::string& out, const Value& v, const OutputField& field) {
 void append_wkt_path(std::string& out, const geo::Path& path, int precision) {
     out += '(';
     for (std::size_t k = 0; k < path.size(); ++k) {
-        if (k) out += ", ";
+        if (k)
+            out += ", ";
         append_number(out, path[k].lon, precision);
         out += ' ';
         append_number(out, path[k].lat, precision);
@@ -400,24 +425,31 @@ std::string to_wkt(const geo::Geometry& g, int precision) {
     auto polygon = [&](const geo::Polygon& p) {
         out += '(';
         for (std::size_t r = 0; r < p.rings.size(); ++r) {
-            if (r) out += ", ";
+            if (r)
+                out += ", ";
             append_wkt_path(out, p.rings[r], precision);
         }
         out += ')';
     };
-    const int kinds = (g.has_points() ? 1 : 0) + (g.has_lines() ? 1 : 0) + (g.has_polygons() ? 1 : 0);
-    if (kinds == 0) return "GEOMETRYCOLLECTION EMPTY";
+    const int kinds =
+        (g.has_points() ? 1 : 0) + (g.has_lines() ? 1 : 0) + (g.has_polygons() ? 1 : 0);
+    if (kinds == 0)
+        return "GEOMETRYCOLLECTION EMPTY";
     if (kinds > 1) {
         out = "GEOMETRYCOLLECTION (";
         bool first = true;
         auto part = [&](const geo::Geometry& sub) {
-            if (!first) out += ", ";
+            if (!first)
+                out += ", ";
             first = false;
             out += to_wkt(sub, precision);
         };
-        if (g.has_points()) part(geo::Geometry::multi_point(g.points()));
-        if (g.has_lines()) part(geo::Geometry::multi_line(g.lines()));
-        if (g.has_polygons()) part(geo::Geometry::multi_polygon(g.polygons()));
+        if (g.has_points())
+            part(geo::Geometry::multi_point(g.points()));
+        if (g.has_lines())
+            part(geo::Geometry::multi_line(g.lines()));
+        if (g.has_polygons())
+            part(geo::Geometry::multi_polygon(g.polygons()));
         return out + ")";
     }
     if (g.has_points()) {
@@ -435,7 +467,8 @@ std::string to_wkt(const geo::Geometry& g, int precision) {
         } else {
             out = "MULTILINESTRING (";
             for (std::size_t k = 0; k < g.lines().size(); ++k) {
-                if (k) out += ", ";
+                if (k)
+                    out += ", ";
                 append_wkt_path(out, g.lines()[k], precision);
             }
             out += ')';
@@ -446,7 +479,8 @@ std::string to_wkt(const geo::Geometry& g, int precision) {
     } else {
         out = "MULTIPOLYGON (";
         for (std::size_t k = 0; k < g.polygons().size(); ++k) {
-            if (k) out += ", ";
+            if (k)
+                out += ", ";
             polygon(g.polygons()[k]);
         }
         out += ')';
@@ -461,7 +495,8 @@ void append_csv_cell(std::string& out, std::string_view s) {
     }
     out += '"';
     for (char c : s) {
-        if (c == '"') out += '"';
+        if (c == '"')
+            out += '"';
         out += c;
     }
     out += '"';
@@ -469,7 +504,8 @@ void append_csv_cell(std::string& out, std::string_view s) {
 
 /// Renders the table as CSV into out, calling flush(out) between rows now and then (it may
 /// empty out).
-void write_csv(const OutputTable& table, int precision, std::string& out, const std::function<void()>& flush) {
+void write_csv(const OutputTable& table, int precision, std::string& out,
+               const std::function<void()>& flush) {
     const bool points = table.one_point_each();
     out += points ? "lon,lat" : "wkt";
     for (const OutputField& f : table.fields()) {
@@ -494,7 +530,8 @@ void write_csv(const OutputTable& table, int precision, std::string& out, const 
             } else if (!std::holds_alternative<std::monostate>(v)) {
                 cell.clear();
                 append_value(cell, v, table.fields()[k]);
-                if (cell != "null") out += cell;
+                if (cell != "null")
+                    out += cell;
             }
         }
         out += '\n';
@@ -519,17 +556,19 @@ OGRwkbGeometryType layer_type(const OutputTable& table) {
         polygons |= f.geometry.has_polygons();
     }
     const int kinds = (points ? 1 : 0) + (lines ? 1 : 0) + (polygons ? 1 : 0);
-    if (kinds != 1) return wkbUnknown;
+    if (kinds != 1)
+        return wkbUnknown;
     if (points) {
-        const bool multi = std::any_of(table.features().begin(), table.features().end(),
-                                       [](const OutputFeature& f) { return f.geometry.points().size() > 1; });
+        const bool multi =
+            std::any_of(table.features().begin(), table.features().end(),
+                        [](const OutputFeature& f) { return f.geometry.points().size() > 1; });
         return multi ? wkbMultiPoint : wkbPoint;
     }
     return lines ? wkbMultiLineString : wkbMultiPolygon;
 }
 
-OGRFeatureUniquePtr make_feature(OGRLayer& layer, const OutputFeature& feature, const std::vector<int>& indices,
-                                 OGRSpatialReference& wgs84) {
+OGRFeatureUniquePtr make_feature(OGRLayer& layer, const OutputFeature& feature,
+                                 const std::vector<int>& indices, OGRSpatialReference& wgs84) {
     OGRFeatureUniquePtr ogr(OGRFeature::CreateFeature(layer.GetLayerDefn()));
     if (!feature.geometry.empty()) {
         std::unique_ptr<OGRGeometry> g = detail::to_ogr(feature.geometry);
@@ -550,7 +589,10 @@ OGRFeatureUniquePtr make_feature(OGRLayer& layer, const OutputFeature& feature, 
         } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
             ogr->SetField(i, static_cast<GIntBig>(*n));
         } else if (const auto* d = std::get_if<double>(&v)) {
-            if (std::isfinite(*d)) ogr->SetField(i, *d); else ogr->SetFieldNull(i);
+            if (std::isfinite(*d))
+                ogr->SetField(i, *d);
+            else
+                ogr->SetFieldNull(i);
         } else if (const auto* b = std::get_if<bool>(&v)) {
             ogr->SetField(i, *b ? 1 : 0);
         }
@@ -575,14 +617,16 @@ std::unique_ptr<OGRFieldDefn> field_definition(const OutputField& f) {
 /// GDAL's OGR_CURRENT_DATE for this thread while in scope, cleared on every way out.
 class FixedCurrentDate {
 public:
-    FixedCurrentDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
+    FixedCurrentDate() {
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+    }
     FixedCurrentDate(const FixedCurrentDate&) = delete;
     FixedCurrentDate& operator=(const FixedCurrentDate&) = delete;
     ~FixedCurrentDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
 };
 
-void write_with_gdal(const OutputTable& table, const std::string& path, const std::string& driver_name,
-                     const AtomicTarget& target) {
+void write_with_gdal(const OutputTable& table, const std::string& path,
+                     const std::string& driver_name, const AtomicTarget& target) {
     detail::ensure_gdal();
     const Location where{path, table.name(), {}, {}};
     if (target.special()) {
@@ -598,7 +642,8 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
     // the dataset, so the option still holds while a failed write closes it.
     const FixedCurrentDate fixed_date;
     CPLErrorReset();
-    GDALDatasetUniquePtr ds(driver->Create(target.write_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    GDALDatasetUniquePtr ds(
+        driver->Create(target.write_path().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) {
         throw LayerError("cannot create: " + detail::last_gdal_error(), where);
     }
@@ -607,16 +652,17 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     const char* layer_options_gpkg[] = {"SPATIAL_INDEX=YES", nullptr};
     const char* layer_options_fgb[] = {"SPATIAL_INDEX=YES", nullptr};
-    OGRLayer* layer = ds->CreateLayer(table.name().c_str(), &wgs84, layer_type(table),
-                                      const_cast<char**>(driver_name == "GPKG" ? layer_options_gpkg
-                                                                               : layer_options_fgb));
+    OGRLayer* layer = ds->CreateLayer(
+        table.name().c_str(), &wgs84, layer_type(table),
+        const_cast<char**>(driver_name == "GPKG" ? layer_options_gpkg : layer_options_fgb));
     if (layer == nullptr) {
         throw LayerError("cannot create the layer: " + detail::last_gdal_error(), where);
     }
     for (const OutputField& f : table.fields()) {
         const auto defn = field_definition(f);
         if (layer->CreateField(defn.get()) != OGRERR_NONE) {
-            throw LayerError("cannot create field: " + detail::last_gdal_error(), Location{path, table.name(), {}, f.name});
+            throw LayerError("cannot create field: " + detail::last_gdal_error(),
+                             Location{path, table.name(), {}, f.name});
         }
     }
     const bool transactions = ds->StartTransaction() == OGRERR_NONE;
@@ -625,7 +671,8 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
     for (const OutputFeature& feature : table.features()) {
         OGRFeatureUniquePtr ogr = make_feature(*layer, feature, indices, wgs84);
         if (layer->CreateFeature(ogr.get()) != OGRERR_NONE) {
-            throw LayerError("cannot write a feature: " + detail::last_gdal_error(), where, "is the disk full?");
+            throw LayerError("cannot write a feature: " + detail::last_gdal_error(), where,
+                             "is the disk full?");
         }
     }
     if (transactions && ds->CommitTransaction() != OGRERR_NONE) {
@@ -635,7 +682,8 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
     ds->FlushCache(true);
     GDALClose(GDALDataset::ToHandle(ds.release()));
     if (CPLGetLastErrorType() == CE_Failure) {
-        throw LayerError("cannot finish writing: " + detail::last_gdal_error(), where, "is the disk full?");
+        throw LayerError("cannot finish writing: " + detail::last_gdal_error(), where,
+                         "is the disk full?");
     }
 }
 
@@ -644,7 +692,8 @@ void write_with_gdal(const OutputTable& table, const std::string& path, const st
 
 /// GDAL's last message about the server's refusal, on one line, without the password.
 std::string server_error(const std::string& destination) {
-    return detail::server_message(detail::scrub(detail::last_gdal_error("the server refused"), destination));
+    return detail::server_message(
+        detail::scrub(detail::last_gdal_error("the server refused"), destination));
 }
 
 /// Rolls the dataset's transaction back unless committed.
@@ -653,14 +702,14 @@ public:
     Transaction(GDALDataset& ds, const Location& where, const std::string& destination) : m_ds(ds) {
         CPLErrorReset();
         if (m_ds.StartTransaction(FALSE) != OGRERR_NONE) {
-            throw LayerError("cannot start a transaction: " + server_error(destination),
-                             where);
+            throw LayerError("cannot start a transaction: " + server_error(destination), where);
         }
     }
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     ~Transaction() {
-        if (!m_done) m_ds.RollbackTransaction();
+        if (!m_done)
+            m_ds.RollbackTransaction();
     }
     void commit(const Location& where, const std::string& destination) {
         CPLErrorReset();
@@ -678,7 +727,8 @@ private:
 };
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 
@@ -692,24 +742,32 @@ OGRLayer* find_table(GDALDataset& ds, const std::string& table) {
 
 bool same_family(OGRwkbGeometryType table_type, OGRwkbGeometryType ours) {
     table_type = wkbFlatten(table_type);
-    if (table_type == wkbUnknown) return true;  // a GEOMETRY column takes anything
-    if (ours == wkbUnknown) return false;       // mixed rows need one
+    if (table_type == wkbUnknown)
+        return true;  // a GEOMETRY column takes anything
+    if (ours == wkbUnknown)
+        return false;  // mixed rows need one
     auto family = [](OGRwkbGeometryType t) {
-        if (t == wkbPoint || t == wkbMultiPoint) return 0;
-        if (t == wkbLineString || t == wkbMultiLineString) return 1;
-        if (t == wkbPolygon || t == wkbMultiPolygon) return 2;
+        if (t == wkbPoint || t == wkbMultiPoint)
+            return 0;
+        if (t == wkbLineString || t == wkbMultiLineString)
+            return 1;
+        if (t == wkbPolygon || t == wkbMultiPolygon)
+            return 2;
         return 3;
     };
     // A Point table cannot take a MultiPoint; a Multi* table takes either.
-    return family(table_type) == family(ours) && (table_type == ours || OGR_GT_IsSubClassOf(ours, table_type) ||
-                                                  table_type == OGR_GT_GetCollection(ours));
+    return family(table_type) == family(ours) &&
+           (table_type == ours || OGR_GT_IsSubClassOf(ours, table_type) ||
+            table_type == OGR_GT_GetCollection(ours));
 }
 
 bool fits(FieldKind kind, const OGRFieldDefn& column) {
     const OGRFieldType t = column.GetType();
     switch (kind) {
         case FieldKind::Text: return t == OFTString;
-        case FieldKind::Integer: return t == OFTInteger64 || (t == OFTInteger && column.GetSubType() == OFSTNone) || t == OFTReal;
+        case FieldKind::Integer:
+            return t == OFTInteger64 || (t == OFTInteger && column.GetSubType() == OFSTNone) ||
+                   t == OFTReal;
         case FieldKind::Real: return t == OFTReal;
         case FieldKind::Boolean: return t == OFTInteger || t == OFTInteger64;
     }
@@ -722,15 +780,18 @@ std::vector<int> append_columns(OGRLayer& layer, const OutputTable& table, OGRwk
     const OGRSpatialReference* srs = layer.GetSpatialRef();
     OGRSpatialReference wgs84;
     wgs84.SetWellKnownGeogCS("WGS84");
-    const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
+    const char* same_options[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES",
+                                  "CRITERION=EQUIVALENT", nullptr};
     if (srs == nullptr || !srs->IsSame(&wgs84, same_options)) {
-        throw LayerError("--append: the table's CRS is " + (srs ? detail::crs_label(srs) : std::string("unknown")) +
+        throw LayerError("--append: the table's CRS is " +
+                             (srs ? detail::crs_label(srs) : std::string("unknown")) +
                              ", fergana writes EPSG:4326",
                          where, "give --overwrite to replace the table, or another --table");
     }
     if (!table.features().empty() && !same_family(layer.GetGeomType(), type)) {
-        throw LayerError(std::string("--append: the table holds ") + OGRGeometryTypeToName(layer.GetGeomType()) +
-                             ", the rows are " + OGRGeometryTypeToName(type),
+        throw LayerError(std::string("--append: the table holds ") +
+                             OGRGeometryTypeToName(layer.GetGeomType()) + ", the rows are " +
+                             OGRGeometryTypeToName(type),
                          where, "give --overwrite to replace the table, or another --table");
     }
     const OGRFeatureDefn* defn = layer.GetLayerDefn();
@@ -738,18 +799,21 @@ std::vector<int> append_columns(OGRLayer& layer, const OutputTable& table, OGRwk
     for (const OutputField& f : table.fields()) {
         int found = -1;
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
-            if (lower(defn->GetFieldDefn(i)->GetNameRef()) == lower(f.name)) found = i;
+            if (lower(defn->GetFieldDefn(i)->GetNameRef()) == lower(f.name))
+                found = i;
         }
         Location at = where;
         at.field = f.name;
         if (found < 0) {
             throw LayerError("--append: the table has no column '" + f.name + "'", at,
-                             "append only the output of the same command; else give --overwrite or another --table");
+                             "append only the output of the same command; else give --overwrite or "
+                             "another --table");
         }
         const OGRFieldDefn* column = defn->GetFieldDefn(found);
         if (!fits(f.kind, *column)) {
             throw LayerError(std::string("--append: column '") + column->GetNameRef() + "' is " +
-                                 OGRFieldDefn::GetFieldTypeName(column->GetType()) + ", the rows need " +
+                                 OGRFieldDefn::GetFieldTypeName(column->GetType()) +
+                                 ", the rows need " +
                                  OGRFieldDefn::GetFieldTypeName(field_definition(f)->GetType()),
                              at, "give --overwrite to replace the table, or another --table");
         }
@@ -758,7 +822,8 @@ std::vector<int> append_columns(OGRLayer& layer, const OutputTable& table, OGRwk
     return indices;
 }
 
-void write_postgis(const OutputTable& table, const std::string& destination, const WriteOptions& options) {
+void write_postgis(const OutputTable& table, const std::string& destination,
+                   const WriteOptions& options) {
     check_table_name(options.table);
     const Location where{detail::redact(destination), options.table, {}, {}};
     GDALDatasetUniquePtr ds = detail::open_vector(destination, {}, true);
@@ -778,20 +843,25 @@ void write_postgis(const OutputTable& table, const std::string& destination, con
         layer = existing;
         indices = append_columns(*layer, table, type, where);
     } else {
-        const bool fid_taken = std::any_of(table.fields().begin(), table.fields().end(),
-                                           [](const OutputField& f) { return lower(f.name) == "fid"; });
-        std::vector<std::string> lco = {"GEOMETRY_NAME=geom", fid_taken ? "FID=ogc_fid" : "FID=fid",
-                                        "SPATIAL_INDEX=GIST", "LAUNDER=NO", "PRECISION=NO",
-                                        existing != nullptr ? "OVERWRITE=YES" : "OVERWRITE=NO"};
-        if (!options.description.empty()) lco.push_back("DESCRIPTION=" + options.description);
+        const bool fid_taken =
+            std::any_of(table.fields().begin(), table.fields().end(),
+                        [](const OutputField& f) { return lower(f.name) == "fid"; });
+        std::vector<std::string> lco = {
+            "GEOMETRY_NAME=geom", fid_taken ? "FID=ogc_fid" : "FID=fid",
+            "SPATIAL_INDEX=GIST", "LAUNDER=NO",
+            "PRECISION=NO",       existing != nullptr ? "OVERWRITE=YES" : "OVERWRITE=NO"};
+        if (!options.description.empty())
+            lco.push_back("DESCRIPTION=" + options.description);
         std::vector<const char*> lco_pointers;
         for (const std::string& o : lco) lco_pointers.push_back(o.c_str());
         lco_pointers.push_back(nullptr);
         CPLErrorReset();
-        layer = ds->CreateLayer(options.table.c_str(), &wgs84, type, const_cast<char**>(lco_pointers.data()));
+        layer = ds->CreateLayer(options.table.c_str(), &wgs84, type,
+                                const_cast<char**>(lco_pointers.data()));
         if (layer == nullptr) {
-            throw LayerError("cannot create the table: " + server_error(destination), where,
-                             options.table.find('.') != std::string::npos ? "does the schema exist?" : "");
+            throw LayerError(
+                "cannot create the table: " + server_error(destination), where,
+                options.table.find('.') != std::string::npos ? "does the schema exist?" : "");
         }
         for (const OutputField& f : table.fields()) {
             const auto defn = field_definition(f);
@@ -807,16 +877,18 @@ void write_postgis(const OutputTable& table, const std::string& destination, con
         CPLErrorReset();
         if (layer->CreateFeature(ogr.get()) != OGRERR_NONE) {
             // The table is created with the first row: a missing schema shows here.
-            throw LayerError("cannot write to the table: " + server_error(destination), where,
-                             std::string(options.table.find('.') != std::string::npos && existing == nullptr
-                                             ? "does the schema exist? "
-                                             : "") +
-                                 "nothing was written");
+            throw LayerError(
+                "cannot write to the table: " + server_error(destination), where,
+                std::string(options.table.find('.') != std::string::npos && existing == nullptr
+                                ? "does the schema exist? "
+                                : "") +
+                    "nothing was written");
         }
     }
     // Ends a COPY in progress, so errors in its rows surface before the commit.
     if (layer->SyncToDisk() != OGRERR_NONE) {
-        throw LayerError("cannot write to the table: " + server_error(destination), where, "nothing was written");
+        throw LayerError("cannot write to the table: " + server_error(destination), where,
+                         "nothing was written");
     }
     transaction.commit(where, destination);
     CPLErrorReset();
@@ -831,11 +903,13 @@ void write_postgis(const OutputTable& table, const std::string& destination, con
 void check_table_name(const std::string& table) {
     static const std::regex name(R"([a-z_][a-z0-9_]{0,62}(\.[a-z_][a-z0-9_]{0,62})?)");
     if (table.empty()) {
-        throw UsageError("a PostGIS output needs --table NAME", "e.g. -o PG:dbname=gis --table proximity");
+        throw UsageError("a PostGIS output needs --table NAME",
+                         "e.g. -o PG:dbname=gis --table proximity");
     }
     if (!std::regex_match(table, name)) {
         throw UsageError("--table '" + table + "' is not a plain table name",
-                         "use lower-case letters, digits and underscores, optionally schema.name (e.g. results.proximity)");
+                         "use lower-case letters, digits and underscores, optionally schema.name "
+                         "(e.g. results.proximity)");
     }
 }
 
@@ -843,7 +917,8 @@ void check_output_table(const std::string& destination, const WriteOptions& opti
     check_table_name(options.table);
     GDALDatasetUniquePtr ds = detail::open_vector(destination, {}, true);
     if (find_table(*ds, options.table) != nullptr && !options.overwrite && !options.append) {
-        throw LayerError("table '" + options.table + "' exists", Location{detail::redact(destination), options.table, {}, {}},
+        throw LayerError("table '" + options.table + "' exists",
+                         Location{detail::redact(destination), options.table, {}, {}},
                          "give --overwrite to replace it, or --append to add the rows to it");
     }
 }
@@ -864,14 +939,17 @@ bool is_special_file(const std::string& path) {
         return true;
     }
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return false;
+    if (::stat(path.c_str(), &st) != 0)
+        return false;
     return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
 OutputFormat format_for(const std::string& path) {
-    if (detail::is_postgres(path)) return OutputFormat::PostGIS;
+    if (detail::is_postgres(path))
+        return OutputFormat::PostGIS;
     const std::string ext = extension_of(path);
-    if (ext == ".csv") return OutputFormat::CSV;
+    if (ext == ".csv")
+        return OutputFormat::CSV;
     if (ext == ".gpkg" || ext == ".fgb") {
         // Both are written by GDAL, which seeks: a pipe or device named .gpkg would otherwise
         // get GeoJSON it did not ask for, or block until the work is done to fail.
@@ -882,23 +960,29 @@ OutputFormat format_for(const std::string& path) {
         }
         return ext == ".gpkg" ? OutputFormat::GPKG : OutputFormat::FlatGeobuf;
     }
-    if (path == "-" || is_special_file(path)) return OutputFormat::GeoJSON;
-    if (ext == ".geojson" || ext == ".json") return OutputFormat::GeoJSON;
+    if (path == "-" || is_special_file(path))
+        return OutputFormat::GeoJSON;
+    if (ext == ".geojson" || ext == ".json")
+        return OutputFormat::GeoJSON;
     if (ext == ".shp") {
-        throw UsageError("Shapefile output is refused: it truncates field names to 10 characters "
-                         "(border_distance_m and disputed_distance_m would collide) and loses NULLs",
-                         "write .gpkg, .fgb, .geojson or .csv");
+        throw UsageError(
+            "Shapefile output is refused: it truncates field names to 10 characters "
+            "(border_distance_m and disputed_distance_m would collide) and loses NULLs",
+            "write .gpkg, .fgb, .geojson or .csv");
     }
     throw UsageError("cannot tell the output format of '" + path + "' from its extension",
                      "use .geojson, .csv, .gpkg or .fgb, or '-' for GeoJSON on stdout");
 }
 
-void check_output_path(const std::string& path, const std::vector<std::string>& inputs, bool overwrite) {
-    if (is_special_file(path) || detail::is_postgres(path)) return;
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs,
+                       bool overwrite) {
+    if (is_special_file(path) || detail::is_postgres(path))
+        return;
     const Location where{path, {}, {}, {}};
     std::error_code ec;
     for (const std::string& input : inputs) {
-        if (!input.empty() && fs::exists(input, ec) && fs::exists(path, ec) && fs::equivalent(input, path, ec)) {
+        if (!input.empty() && fs::exists(input, ec) && fs::exists(path, ec) &&
+            fs::equivalent(input, path, ec)) {
             throw UsageError("output '" + path + "' is one of the inputs: refusing to overwrite it",
                              "write the output somewhere else");
         }
@@ -923,7 +1007,8 @@ std::string to_csv(const OutputTable& table, int precision) {
 
 namespace {
 
-void write_geojson(const OutputTable& table, int precision, std::string& out, const std::function<void()>& flush) {
+void write_geojson(const OutputTable& table, int precision, std::string& out,
+                   const std::function<void()>& flush) {
     out += R"({"type":"FeatureCollection","name":)";
     append_json_string(out, table.name());
     out += ",\"features\":[";
@@ -932,7 +1017,8 @@ void write_geojson(const OutputTable& table, int precision, std::string& out, co
         out += n++ ? ",\n" : "\n";
         out += R"({"type":"Feature","properties":{)";
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
-            if (k) out += ',';
+            if (k)
+                out += ',';
             append_json_string(out, table.fields()[k].name);
             out += ':';
             append_value(out, f.values[k], table.fields()[k]);
