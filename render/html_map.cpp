@@ -2,6 +2,7 @@
 
 #include "geo/error.hpp"
 #include "render/clip.hpp"
+#include "render/detail/strings.hpp"
 #include "render/symbols.hpp"
 
 #include <nlohmann/json.hpp>
@@ -28,16 +29,7 @@ constexpr double pi = 3.14159265358979323846;
 constexpr double px_per_pt = 96.0 / 72.0;  // CSS pixels
 
 std::string num(double v, int decimals = 2) {
-    char buffer[64];
-    const auto r =
-        std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, decimals);
-    std::string out(buffer, r.ptr);
-    if (out.find('.') != std::string::npos) {
-        while (out.back() == '0') out.pop_back();
-        if (out.back() == '.')
-            out.pop_back();
-    }
-    return out == "-0" ? "0" : out;
+    return detail::trimmed_fixed(v, decimals);
 }
 
 std::string base64(std::string_view bytes) {
@@ -63,27 +55,6 @@ std::string base64(std::string_view bytes) {
         out += '=';
     }
     return out;
-}
-
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-    for (std::size_t at = s.find(from); at != std::string::npos;
-         at = s.find(from, at + to.size())) {
-        s.replace(at, from.size(), to);
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -361,7 +332,7 @@ std::string legend_html(const MapPlan& plan, const Style& st) {
     std::string out = "<div class=\"legend\">";
     for (const LegendItem& item : plan.legend) {
         if (item.kind == LegendKind::Heading) {
-            out += "<h3>" + html_escape(item.label) + "</h3>";
+            out += "<h3>" + detail::xml_escape(item.label) + "</h3>";
         } else if (item.kind == LegendKind::DateRamp) {
             const auto bar = item.label.find('|');
             std::string stops;
@@ -369,13 +340,13 @@ std::string legend_html(const MapPlan& plan, const Style& st) {
                 stops += (i ? "," : "") + to_hex_rgb(st.date_ramp[i]);
             out += "<div class=\"ramp\" style=\"background:linear-gradient(to right," + stops +
                    ")\"></div><div class=\"ramp-labels\"><span>" +
-                   html_escape(item.label.substr(0, bar)) + "</span><span>" +
-                   html_escape(item.label.substr(bar + 1)) + "</span></div>";
+                   detail::xml_escape(item.label.substr(0, bar)) + "</span><span>" +
+                   detail::xml_escape(item.label.substr(bar + 1)) + "</span></div>";
         } else if (item.kind == LegendKind::Note) {
-            out += "<p class=\"note\">" + html_escape(item.label) + "</p>";
+            out += "<p class=\"note\">" + detail::xml_escape(item.label) + "</p>";
         } else {
             out += "<div class=\"row\">" + legend_symbol_svg(item, st) + "<span>" +
-                   html_escape(item.label) + "</span></div>";
+                   detail::xml_escape(item.label) + "</span></div>";
         }
     }
     return out + "</div>";
@@ -828,9 +799,10 @@ HtmlMap render_html(const layers::Dataset& data, const MapOptions& options, cons
     // The page is drawn by Leaflet in web Mercator, not in the plan's print projection.
     std::vector<std::string> attribution = plan.attribution;
     for (std::string& line : attribution)
-        replace_all(line, "Projection: " + plan.projection.description(),
-                    "Projection: web Mercator (EPSG:3857, Leaflet); the scale bar is true at the "
-                    "centre of the view");
+        detail::replace_all(
+            line, "Projection: " + plan.projection.description(),
+            "Projection: web Mercator (EPSG:3857, Leaflet); the scale bar is true at the "
+            "centre of the view");
     d["attribution"] = attribution;
     d["layers"] = layers_json;
     d["incidents"] = {{"name", "Incidents"}, {"geojson", collection(std::move(features))}};
@@ -838,23 +810,24 @@ HtmlMap render_html(const layers::Dataset& data, const MapOptions& options, cons
                                                             plan.incident_dates->last.to_string()})
                                      : ordered_json(nullptr);
     std::string data_text = d.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-    replace_all(data_text, "</", "<\\/");  // never close the script element early
+    detail::replace_all(data_text, "</", "<\\/");  // never close the script element early
 
     std::string css(detail::leaflet_css());
-    replace_all(css, "url(images/layers.png)",
-                "url(data:image/png;base64," + base64(detail::leaflet_layers_png()) + ")");
-    replace_all(css, "url(images/layers-2x.png)",
-                "url(data:image/png;base64," + base64(detail::leaflet_layers_2x_png()) + ")");
-    replace_all(css, "url(images/marker-icon.png)", "none");
+    detail::replace_all(css, "url(images/layers.png)",
+                        "url(data:image/png;base64," + base64(detail::leaflet_layers_png()) + ")");
+    detail::replace_all(
+        css, "url(images/layers-2x.png)",
+        "url(data:image/png;base64," + base64(detail::leaflet_layers_2x_png()) + ")");
+    detail::replace_all(css, "url(images/marker-icon.png)", "none");
     std::string own_css = page_css;
-    replace_all(own_css, "MAPBG", to_hex_rgb(st.map_background));
-    replace_all(own_css, "ENCLAVE", to_hex_rgb(st.enclave_label));
+    detail::replace_all(own_css, "MAPBG", to_hex_rgb(st.map_background));
+    detail::replace_all(own_css, "ENCLAVE", to_hex_rgb(st.enclave_label));
     std::string leaflet(detail::leaflet_js());
-    replace_all(leaflet, "</script", "<\\/script");
+    detail::replace_all(leaflet, "</script", "<\\/script");
 
     std::string notes;
     for (const std::string& n : plan.notes)
-        notes += "<p class=\"note\">" + html_escape(n) + ".</p>";
+        notes += "<p class=\"note\">" + detail::xml_escape(n) + ".</p>";
 
     HtmlMap out;
     out.markers = panel.incidents.size();
@@ -865,10 +838,10 @@ HtmlMap render_html(const layers::Dataset& data, const MapOptions& options, cons
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"generator\" content=\"fergana map\">\n<title>" +
-        html_escape(plan.title) + "</title>\n<style>\n" + css + "\n</style>\n<style>" + own_css +
-        "</style>\n</head>\n<body>\n<div id=\"map\"></div>\n<div id=\"panel\">\n<h1>" +
-        html_escape(plan.title) + "</h1>\n<p class=\"subtitle\">" + html_escape(plan.subtitle) +
-        "</p>\n" +
+        detail::xml_escape(plan.title) + "</title>\n<style>\n" + css + "\n</style>\n<style>" +
+        own_css + "</style>\n</head>\n<body>\n<div id=\"map\"></div>\n<div id=\"panel\">\n<h1>" +
+        detail::xml_escape(plan.title) + "</h1>\n<p class=\"subtitle\">" +
+        detail::xml_escape(plan.subtitle) + "</p>\n" +
         "<div class=\"filter\" id=\"filter\"><div class=\"dates\"><span "
         "id=\"date-from-text\"></span>"
         "<span id=\"date-to-text\"></span></div><input type=\"range\" id=\"date-from\" "

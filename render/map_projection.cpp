@@ -3,6 +3,7 @@
 #include "geo/error.hpp"
 #include "geo/geodesic.hpp"
 #include "geo/proj.hpp"
+#include "render/detail/strings.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -12,21 +13,8 @@ namespace fergana::render {
 
 namespace {
 
-std::string fixed(double v, int decimals) {
-    char buffer[64];
-    const auto r =
-        std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, decimals);
-    std::string out(buffer, r.ptr);
-    if (out.find('.') != std::string::npos) {
-        while (out.back() == '0') out.pop_back();
-        if (out.back() == '.')
-            out.pop_back();
-    }
-    return out == "-0" ? "0" : out;
-}
-
 std::string degrees(double v, char positive, char negative) {
-    return fixed(std::abs(v), 2) + "°" + (v < 0 ? negative : positive);
+    return detail::trimmed_fixed(std::abs(v), 2) + "°" + (v < 0 ? negative : positive);
 }
 
 }  // namespace
@@ -54,12 +42,15 @@ ProjectionChoice choose_projection(const geo::Box& extent) {
     const bool one_hemisphere = p.lat_1 * p.lat_2 > 0.0 && std::abs(p.lat_0) > 1.0;
     if (width_m > height_m && one_hemisphere) {
         p.kind = ProjectionKind::LambertConformalConic;
-        p.proj = "+proj=lcc +lat_1=" + fixed(p.lat_1, 6) + " +lat_2=" + fixed(p.lat_2, 6) +
-                 " +lat_0=" + fixed(p.lat_0, 6) + " +lon_0=" + fixed(p.lon_0, 6) +
+        p.proj = "+proj=lcc +lat_1=" + detail::trimmed_fixed(p.lat_1, 6) +
+                 " +lat_2=" + detail::trimmed_fixed(p.lat_2, 6) +
+                 " +lat_0=" + detail::trimmed_fixed(p.lat_0, 6) +
+                 " +lon_0=" + detail::trimmed_fixed(p.lon_0, 6) +
                  " +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs";
     } else {
         p.kind = ProjectionKind::TransverseMercator;
-        p.proj = "+proj=tmerc +lat_0=" + fixed(p.lat_0, 6) + " +lon_0=" + fixed(p.lon_0, 6) +
+        p.proj = "+proj=tmerc +lat_0=" + detail::trimmed_fixed(p.lat_0, 6) +
+                 " +lon_0=" + detail::trimmed_fixed(p.lon_0, 6) +
                  " +k_0=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs";
     }
     return p;

@@ -1,5 +1,7 @@
 #include "render/detail/canvas.hpp"
 
+#include "render/detail/strings.hpp"
+
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
@@ -46,7 +48,8 @@ public:
         cairo_pdf_surface_set_metadata(m_surface.get(), CAIRO_PDF_METADATA_CREATOR, "fergana map");
         // Cairo stamps the current time otherwise: a fixed date keeps the same map
         // byte-identical run to run (the real time is in the provenance file).
-        cairo_pdf_surface_set_metadata(m_surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
+        cairo_pdf_surface_set_metadata(m_surface.get(), CAIRO_PDF_METADATA_CREATE_DATE,
+                                       "2000-01-01T00:00:00Z");
     }
     cairo_t* begin(const std::string&) override {
         cairo_save(m_cr.get());
@@ -67,27 +70,6 @@ private:
     SurfacePtr m_surface;
     CairoPtr m_cr;
 };
-
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-    for (std::size_t at = s.find(from); at != std::string::npos;
-         at = s.find(from, at + to.size())) {
-        s.replace(at, from.size(), to);
-    }
-}
 
 class SvgCanvas final : public Canvas {
 public:
