@@ -170,10 +170,10 @@ private:
                      "enclave", "enclave_m", "settlement", "settlement_m"});
         for (const analysis::ProximityRow& row : result.rows) {
             const layers::Incident& i = data.incidents.features[row.incident];
-            std::string side = row.side_iso3;
-            if (!row.side_enclave.empty()) side += " (" + row.side_enclave + ")";
+            std::string side(row.side_iso3);
+            if (!row.side_enclave.empty()) side += " (" + std::string(row.side_enclave) + ")";
             table.add({i.id, i.date ? i.date->to_string() : "-", i.type.empty() ? "-" : i.type,
-                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : row.border_pair, metres(row.border),
+                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : std::string(row.border_pair), metres(row.border),
                        row.disputed_distance_m ? format_number(*row.disputed_distance_m, 0) : "-",
                        row.water ? data.water.features[row.water->index].name : "-", metres(row.water),
                        row.enclave ? data.enclaves.features[row.enclave->index].name : "-", metres(row.enclave),
