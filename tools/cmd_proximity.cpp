@@ -81,6 +81,7 @@ public:
     int run(RunContext& context) override {
         Provenance provenance("proximity", context.argv);
         m_output.check(m_data.input_paths());
+        provenance.hash_in_background(m_data.input_paths());
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
         data.require(layers::Role::Incidents);
         for (const layers::DisputedFeature& d : data.disputed.features) m_options.disputed.push_back(d.geometry);
