@@ -77,6 +77,7 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
 
     result.rows.reserve(selected.size());
     advise_huge_pages(result.rows.data(), selected.size() * sizeof(ProximityRow));
+    prefault(result.rows.data(), selected.size() * sizeof(ProximityRow), options.threads);
     result.rows.resize(selected.size());
 
     // The border distances in one batch per epoch: neighbouring incidents (in Morton order)
@@ -89,6 +90,8 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     };
     std::vector<BorderHit> border_hits;
     if (measure.border) {
+        border_hits.reserve(selected.size());
+        prefault(border_hits.data(), selected.size() * sizeof(BorderHit), options.threads);
         border_hits.resize(selected.size());
         borders.nearest_each(dates, positions, options.threads,
                              [&](std::size_t k, const std::optional<geo::EdgeHit>& hit) {
