@@ -105,16 +105,28 @@ class Fergana:
         return ["-q", "--overwrite"] + (["--threads", str(self.threads)] if self.threads else [])
 
     def w1(self, incidents, out):
-        return timed([self.bin, "proximity", "--measure", "border", "--incidents", incidents, "-o", out]
-                     + self.common())
+        return with_phases(timed([self.bin, "proximity", "--measure", "border", "--incidents", incidents, "-o", out]
+                                 + self.common()), out)
 
     def w2(self, incidents, out):
-        return timed([self.bin, "affected", "--radius", "20km", "--incidents", incidents, "-o", out]
-                     + self.common())
+        return with_phases(timed([self.bin, "affected", "--radius", "20km", "--incidents", incidents, "-o", out]
+                                 + self.common()), out)
 
     def w3(self, out):
-        return timed([self.bin, "disputed", "--pair", "KGZ-TJK", "--tolerance", "500m", "--claimant", "osm2017",
-                      "--claimant", "naturalearth", "--no-zones", "--summary", out, "-q", "--overwrite"])
+        return with_phases(timed([self.bin, "disputed", "--pair", "KGZ-TJK", "--tolerance", "500m", "--claimant",
+                                  "osm2017", "--claimant", "naturalearth", "--no-zones", "--summary", out, "-q",
+                                  "--overwrite"]), out)
+
+
+def with_phases(timing, out):
+    """(wall, cpu, peak) and the run's own phase timer: {read, compute, write} seconds from the
+    output's provenance sidecar (read includes starting the process)."""
+    try:
+        with open(out + ".provenance.json") as f:
+            phases = json.load(f).get("phases_s", {})
+    except (OSError, ValueError):
+        phases = {}
+    return timing + (phases,)
 
 
 def read_w1_fergana(path):
@@ -369,8 +381,8 @@ def main():
                     continue
                 out = os.path.join(args.work, f"{w.lower()}_{size_label(n)}.csv")
                 run = fergana.w1 if w == "W1" else fergana.w2
-                wall, cpu, peak = best_of(args.repeat, lambda: run(incidents, out))
-                row = {"workload": w, "n": n, "wall_s": wall, "cpu_s": cpu, "peak_mib": peak}
+                wall, cpu, peak, phases = best_of(args.repeat, lambda: run(incidents, out))
+                row = {"workload": w, "n": n, "wall_s": wall, "cpu_s": cpu, "peak_mib": peak, "phases_s": phases}
                 ours = read_w1_fergana(out) if w == "W1" else read_w2_fergana(out)
                 if pg:
                     ref_path = os.path.join(args.work, f"{w.lower()}_{size_label(n)}_postgis.csv")
@@ -417,8 +429,8 @@ def main():
                 log(json.dumps(row))
         if "W3" in workloads:
             out = os.path.join(args.work, "w3_summary.json")
-            wall, cpu, peak = best_of(args.repeat, lambda: fergana.w3(out))
-            row = {"workload": "W3", "n": 0, "wall_s": wall, "cpu_s": cpu, "peak_mib": peak}
+            wall, cpu, peak, phases = best_of(args.repeat, lambda: fergana.w3(out))
+            row = {"workload": "W3", "n": 0, "wall_s": wall, "cpu_s": cpu, "peak_mib": peak, "phases_s": phases}
             ours = read_w3_fergana(out)
             row["answer"] = f"{ours[0]:.2f} km, {ours[1]} runs"
             if pg:
@@ -441,15 +453,17 @@ def main():
     print(f"fergana {os.path.relpath(fergana.bin, ROOT)}; {pg_note}; {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.1f}")
     print()
-    print("| workload | N | fergana wall s | fergana CPU s | peak MiB | PostGIS s | PostGIS / fergana | answers |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| workload | N | fergana wall s | read / compute / write s | fergana CPU s | peak MiB | PostGIS s | "
+          "PostGIS / fergana | answers |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         pgs = r.get("postgis_s")
         ratio = f"{pgs / r['wall_s']:.1f}x" if pgs else "-"
         n = size_label(r["n"]) if r["n"] else "-"
-        print(f"| {r['workload']} | {n} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | {r['peak_mib']:.0f} | "
-              f"{pgs:.2f} |" if pgs else f"| {r['workload']} | {n} | {r['wall_s']:.2f} | {r['cpu_s']:.2f} | "
-              f"{r['peak_mib']:.0f} | - |", end="")
+        ph = r.get("phases_s") or {}
+        split = " / ".join(f"{ph[k]:.2f}" for k in ("read", "compute", "write")) if len(ph) == 3 else "-"
+        print(f"| {r['workload']} | {n} | {r['wall_s']:.2f} | {split} | {r['cpu_s']:.2f} | {r['peak_mib']:.0f} | "
+              + (f"{pgs:.2f} |" if pgs else "- |"), end="")
         print(f" {ratio} | {'ok' if r['ok'] else 'DISAGREE'}: {r['check']} |")
     if args.json:
         with open(args.json, "w") as f:

@@ -315,6 +315,7 @@ public:
         if (!m_summary_path.empty()) {
             layers::write_text_file(m_summary_path, summary_json(result).dump(2) + "\n",
                                     m_output.overwrite());
+            provenance.write_beside(m_summary_path, m_output.overwrite());
             stdout_used = stdout_used || layers::is_standard_output(m_summary_path);
         }
         if (!stdout_used)
