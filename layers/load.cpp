@@ -1198,22 +1198,43 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
 
 template <typename T, typename IdFn>
 void check_duplicate_ids(const Layer<T>& layer, IdFn id_of, Findings& findings) {
-    // The ids' hashes sorted find the candidates for duplicates (nearly always none) without
-    // a hash map or string comparisons over a million ids; only ids sharing a hash are then
-    // compared and counted, in feature order, for the findings.
-    std::vector<std::pair<std::size_t, std::size_t>> hashes;  // (hash, feature)
-    hashes.reserve(layer.features.size());
+    // The ids' hashes sorted (two halves on two threads, then merged) find the candidates for
+    // duplicates, nearly always none, without a hash map or string comparisons over a million
+    // ids; only the ids whose hash repeats are then compared and counted, in feature order.
     const std::hash<std::string_view> hash;
-    for (std::size_t i = 0; i < layer.features.size(); ++i) {
-        hashes.emplace_back(hash(id_of(layer.features[i])), i);
+    const std::size_t n = layer.features.size();
+    std::vector<std::size_t> hashes(n);
+    auto hash_and_sort = [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) hashes[i] = hash(id_of(layer.features[i]));
+        std::sort(hashes.begin() + static_cast<std::ptrdiff_t>(from), hashes.begin() + static_cast<std::ptrdiff_t>(to));
+    };
+    const std::size_t half = n >= 100000 ? n / 2 : n;
+    std::thread other;
+    if (half < n) other = std::thread(hash_and_sort, half, n);
+    hash_and_sort(0, half);
+    if (other.joinable()) {
+        other.join();
+        std::inplace_merge(hashes.begin(), hashes.begin() + static_cast<std::ptrdiff_t>(half), hashes.end());
     }
-    std::sort(hashes.begin(), hashes.end());
+    std::vector<std::size_t> repeated;  // hash values seen more than once
+    for (std::size_t i = 1; i < n; ++i) {
+        if (hashes[i] == hashes[i - 1] && (repeated.empty() || repeated.back() != hashes[i])) {
+            repeated.push_back(hashes[i]);
+        }
+    }
+    if (repeated.empty()) return;
+    std::unordered_map<std::size_t, std::vector<std::string_view>> by_hash;  // the ids of repeated hashes
+    for (const T& f : layer.features) {
+        const std::string& id = id_of(f);
+        const std::size_t h = hash(id);
+        if (std::binary_search(repeated.begin(), repeated.end(), h)) by_hash[h].push_back(id);
+    }
     std::unordered_map<std::string_view, int> seen;
-    for (std::size_t i = 1; i < hashes.size(); ++i) {
-        if (hashes[i].first != hashes[i - 1].first) continue;
-        const std::string& a = id_of(layer.features[hashes[i - 1].second]);
-        const std::string& b = id_of(layer.features[hashes[i].second]);
-        if (a == b) seen.emplace(a, 0);
+    for (auto& [h, ids] : by_hash) {
+        std::sort(ids.begin(), ids.end());
+        for (std::size_t i = 1; i < ids.size(); ++i) {
+            if (ids[i] == ids[i - 1]) seen.emplace(ids[i], 0);
+        }
     }
     if (seen.empty()) return;
     for (const T& f : layer.features) {

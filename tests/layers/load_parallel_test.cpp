@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 #include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -166,6 +167,40 @@ TEST(LoadInParts, SmallLayersAndWindowsAreReadInOnePart) {
     LoadOptions window = options_for(path, 2);
     window.bbox = geo::Box{68.0, 39.0, 70.0, 40.0};
     EXPECT_EQ(load_dataset(window).incidents.origin.parts, 1U);
+}
+
+}  // namespace fergana::layers
+
+namespace fergana::layers {
+
+// Duplicate ids in a layer of 120,000 (hashes sorted in two halves on two threads and merged):
+// each repeated id reported once, in the order of its second use, wherever its copies are.
+TEST(LoadInParts, DuplicateIdsAcrossALargeLayer) {
+    TempDir dir;
+    const fs::path csv = dir.path / "incidents.csv";
+    {
+        std::ofstream out(csv);
+        out << "id,lon,lat,date\n";
+        for (int k = 0; k < 120000; ++k) {
+            std::string id = "i" + std::to_string(k);
+            if (k == 100000) id = "i5";      // a copy in the second half of the first in the first
+            if (k == 110000) id = "i90000";  // both in the second half
+            if (k == 60001) id = "i7";       // a copy in the second half...
+            if (k == 60002) id = "i7";       // ...and a third
+            out << id << "," << 69.0 + 1e-5 * (k % 100000) << "," << 40.0 << ",2022-09-14\n";
+        }
+    }
+    LoadOptions o;
+    o.roles[Role::Incidents].source = csv.string();
+    o.wanted = {Role::Incidents};
+    o.keep_going = true;
+    const Dataset d = load_dataset(o);
+    ASSERT_EQ(d.incidents.features.size(), 120000U);
+    std::vector<std::string> reported;
+    for (const Finding& f : d.findings.list()) {
+        if (f.code == "duplicate_id") reported.push_back(f.where.feature);
+    }
+    EXPECT_EQ(reported, (std::vector<std::string>{"i7", "i5", "i90000"}));
 }
 
 }  // namespace fergana::layers
