@@ -318,12 +318,17 @@ struct EdgeIndex::Scratch::Impl {
     std::vector<EdgeHit> hits;
 
     // nearest_all's candidate set: every leaf whose box was within the anchor point's nearest
-    // distance plus slack_m of it.
+    // distance plus slack_m of it, with that box's distance from the anchor, nearest first.
     const void* anchor_index = nullptr;
     Ecef anchor_true;   // Earth-centred
     Ecef anchor_frame;  // in the index's frame
+    double anchor_distance_m = 0.0;
     double anchor_slack_m = 0.0;
-    std::vector<std::uint32_t> candidates;
+    // The nearest point found by the last query (Earth-centred): a point on the geometries,
+    // so the upper bound of its distance from the next query point bounds that one's answer.
+    const void* last_index = nullptr;
+    Ecef last_nearest;
+    std::vector<RunEntry> candidates;
     std::vector<RunEntry> pending;
 
     // Nearest distance found so far per geometry, valid where stamp == query.
@@ -1053,60 +1058,61 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
     // to a box moves by at most |anchor p| between the two points. So the leaves holding the
     // edges nearest p have boxes within d*(p) + |anchor p| <= d*(anchor) + upper(anchor, p) +
     // |anchor p| of the anchor: while that stays within the anchor's slack, the candidate
-    // leaves hold them all, and they are searched best-first like the tree's.
+    // leaves hold them all.
     if (reuse && s.anchor_index == &d) {
         const double moved_m = chord_m(s.anchor_frame, pe);
-        if (moved_m + geodesic_length_upper_bound_m(s.anchor_true, p_true) <= s.anchor_slack_m) {
+        const double upper_m = geodesic_length_upper_bound_m(s.anchor_true, p_true);
+        if (moved_m + upper_m <= s.anchor_slack_m) {
             s.begin(d.geometry_count);
-            auto& leaves = s.runs;  // candidate leaves by box bound
-            leaves.clear();
-            for (const std::uint32_t leaf : s.candidates) {
-                const auto& block = d.levels[0][leaf / fanout];
-                leaves.push_back({std::sqrt(box_distance2(block, leaf % fanout, pe)), 1, leaf});
+            // d*(p) <= d*(anchor) + upper(anchor, p): an edge whose bound exceeds that is never
+            // nearest, and never solved either, since the nearest edge, whose bound is below it,
+            // is solved first. A box's distance moves by at most |anchor p| between the two
+            // points, so the candidate leaves (nearest the anchor first) beyond cutoff +
+            // |anchor p| from the anchor are not even looked at. The margin covers rounding.
+            double cutoff_m = s.anchor_distance_m + upper_m;
+            if (s.last_index == &d) {
+                cutoff_m = std::min(cutoff_m, geodesic_length_upper_bound_m(s.last_nearest, p_true));
             }
-            // A heap, not a sort: only the few nearest leaves are ever opened.
-            auto leaf_later = [](const RunEntry& x, const RunEntry& y) {
-                return x.bound_m > y.bound_m;
-            };
-            std::make_heap(leaves.begin(), leaves.end(), leaf_later);
-            // Best-first over the leaves (by box) and the items of the leaves opened (by chord):
-            // open the next leaf while its box is nearer than every pending item.
+            cutoff_m += rounding_margin_m;
             auto& pending = s.pending;
             pending.clear();
-            std::optional<EdgeHit> best;
-            for (;;) {
-                const auto nearest_pending = std::min_element(
-                    pending.begin(), pending.end(),
-                    [](const RunEntry& x, const RunEntry& y) { return x.bound_m < y.bound_m; });
-                const double item_bound =
-                    nearest_pending == pending.end() ? infinity : nearest_pending->bound_m;
-                const double leaf_bound = leaves.empty() ? infinity : leaves.front().bound_m;
-                const double bound = std::min(item_bound, leaf_bound);
-                if (!std::isfinite(bound) || (best && bound > best->distance_m)) {
+            for (const RunEntry& candidate : s.candidates) {
+                if (candidate.bound_m - moved_m > cutoff_m) {
                     break;
                 }
-                if (leaf_bound < item_bound) {
-                    std::pop_heap(leaves.begin(), leaves.end(), leaf_later);
-                    const std::uint32_t leaf_index = leaves.back().index;
-                    leaves.pop_back();
-                    const auto& leaf = d.leaves[leaf_index];
-                    const std::size_t first = std::size_t{leaf_index} * fanout;
-                    for (std::size_t k = 0; k < leaf.count; ++k) {
-                        const double lb = std::max(
-                            0.0, std::sqrt(chord_distance2(leaf, k, pe)) - leaf.reach_m[k]);
-                        if (!best || lb <= best->distance_m) {
-                            pending.push_back({lb, 0, static_cast<std::uint32_t>(first + k)});
-                        }
-                    }
+                const std::uint32_t leaf_index = candidate.index;
+                const auto& block = d.levels[0][leaf_index / fanout];
+                if (box_distance2(block, leaf_index % fanout, pe) > cutoff_m * cutoff_m) {
                     continue;
                 }
-                const std::uint32_t pos = nearest_pending->index;
-                *nearest_pending = pending.back();
-                pending.pop_back();
-                const EdgeHit hit = solve_item(d, pos, pe, p, s);
+                const auto& leaf = d.leaves[leaf_index];
+                const std::size_t first = std::size_t{leaf_index} * fanout;
+                for (std::size_t k = 0; k < leaf.count; ++k) {
+                    const double lb =
+                        std::max(0.0, std::sqrt(chord_distance2(leaf, k, pe)) - leaf.reach_m[k]);
+                    if (lb <= cutoff_m) {
+                        pending.push_back({lb, 0, static_cast<std::uint32_t>(first + k)});
+                    }
+                }
+            }
+            // Solved in increasing bound while the bound can still beat the best, as the tree
+            // search would.
+            std::sort(pending.begin(), pending.end(), [](const RunEntry& x, const RunEntry& y) {
+                return x.bound_m < y.bound_m || (x.bound_m == y.bound_m && x.index < y.index);
+            });
+            std::optional<EdgeHit> best;
+            for (const RunEntry& item : pending) {
+                if (best && item.bound_m > best->distance_m) {
+                    break;
+                }
+                const EdgeHit hit = solve_item(d, item.index, pe, p, s);
                 if (!best || hit_before(hit, *best)) {
                     best = hit;
                 }
+            }
+            if (best) {
+                s.last_index = &d;
+                s.last_nearest = to_ecef(best->nearest);
             }
             return within_limit(best);
         }
@@ -1122,13 +1128,16 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
     const EdgeHit hit = s.hits.front();
     if (reuse) {
         // A slack that grows with the distance: far from the borders, a wide slack adds few
-        // leaves. Collect every leaf whose box is within d*(p) + slack.
-        const double slack_m = std::clamp(0.25 * hit.distance_m, 2000.0, 10000.0);
+        // leaves. A query looks only at the candidates near its own bound, so a wide slack
+        // costs little per query and saves full searches (measured: d*(p) bounded by 8 and
+        // 40 km beats a quarter of it bounded by 2 and 10 km). Collect every leaf whose box is
+        // within d*(p) + slack.
+        const double slack_m = std::clamp(1.0 * hit.distance_m, 8000.0, 40000.0);
         const double reach_m = hit.distance_m + slack_m;
         s.candidates.clear();
         s.stack.clear();
         if (d.levels.size() == 1) {
-            s.candidates.push_back(0);  // the root is the only leaf
+            s.candidates.push_back({0.0, 1, 0});  // the root is the only leaf
         } else {
             s.stack.emplace_back(static_cast<std::uint32_t>(d.levels.size()), 0U);
         }
@@ -1137,20 +1146,27 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
             s.stack.pop_back();
             const auto& block = d.levels[level - 2][index];
             for (std::size_t k = 0; k < block.count; ++k) {
-                if (box_distance2(block, k, pe) <= reach_m * reach_m) {
+                const double distance2 = box_distance2(block, k, pe);
+                if (distance2 <= reach_m * reach_m) {
                     const auto child = static_cast<std::uint32_t>(index * fanout + k);
                     if (level == 2) {
-                        s.candidates.push_back(child);
+                        s.candidates.push_back({std::sqrt(distance2), 1, child});
                     } else {
                         s.stack.emplace_back(level - 1, child);
                     }
                 }
             }
         }
+        std::sort(s.candidates.begin(), s.candidates.end(), [](const RunEntry& x, const RunEntry& y) {
+            return x.bound_m < y.bound_m;
+        });
         s.anchor_index = &d;
         s.anchor_true = p_true;
         s.anchor_frame = pe;
+        s.anchor_distance_m = hit.distance_m;
         s.anchor_slack_m = slack_m;
+        s.last_index = &d;
+        s.last_nearest = to_ecef(hit.nearest);
     }
     return within_limit(hit);
 }
