@@ -210,6 +210,43 @@ struct Later {
     }
 };
 
+// The 21 low bits of v moved to the even bits of the result (bit b to bit 2b).
+std::uint64_t even_bits(std::uint64_t v) noexcept {
+    v &= 0x1fffffU;
+    v = (v | (v << 16U)) & 0x0000ffff0000ffffU;
+    v = (v | (v << 8U)) & 0x00ff00ff00ff00ffU;
+    v = (v | (v << 4U)) & 0x0f0f0f0f0f0f0f0fU;
+    v = (v | (v << 2U)) & 0x3333333333333333U;
+    v = (v | (v << 1U)) & 0x5555555555555555U;
+    return v;
+}
+
+// Sorts (42-bit Morton key, index) pairs by key, equal keys keeping their order (so, from
+// index order, the order of std::sort on the pairs): a least-significant-digit radix sort,
+// seven bits a pass, skipping the digits every key shares (a regional batch's high bits).
+void sort_by_morton_key(std::vector<std::pair<std::uint64_t, std::size_t>>& items) {
+    constexpr unsigned digit_bits = 7;
+    constexpr std::size_t digits = std::size_t{1} << digit_bits;
+    std::vector<std::pair<std::uint64_t, std::size_t>> sorted(items.size());
+    for (unsigned shift = 0; shift < 42; shift += digit_bits) {
+        std::array<std::size_t, digits> start{};
+        for (const auto& item : items) {
+            ++start[(item.first >> shift) & (digits - 1)];
+        }
+        if (std::find(start.begin(), start.end(), items.size()) != start.end()) {
+            continue;  // one digit for all: this pass would not move anything
+        }
+        std::size_t sum = 0;
+        for (std::size_t& count : start) {
+            sum += std::exchange(count, sum);
+        }
+        for (const auto& item : items) {
+            sorted[start[(item.first >> shift) & (digits - 1)]++] = item;
+        }
+        items.swap(sorted);
+    }
+}
+
 bool hit_before(const EdgeHit& x, const EdgeHit& y) noexcept {
     return x.distance_m < y.distance_m ||
            (x.distance_m == y.distance_m && x.geometry_id < y.geometry_id);
@@ -1208,14 +1245,9 @@ void EdgeIndex::nearest_each(
         };
         const std::uint64_t x = valid(q) ? quantise(q.lon, -180.0, 360.0) : 0;
         const std::uint64_t y = valid(q) ? quantise(q.lat, -90.0, 180.0) : 0;
-        std::uint64_t key = 0;
-        for (unsigned bit = 0; bit < 21; ++bit) {
-            key |= ((x >> bit) & 1U) << (2 * bit);
-            key |= ((y >> bit) & 1U) << (2 * bit + 1);
-        }
-        order[i] = {key, i};
+        order[i] = {even_bits(x) | (even_bits(y) << 1U), i};
     }
-    std::sort(order.begin(), order.end());
+    sort_by_morton_key(order);
     // Reusing candidates pays only when a slack's reach holds several points: mean spacing
     // under 2 km, from the points' extent (cos(lat) shrinks the longitude span).
     bool reuse = false;
