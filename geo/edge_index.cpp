@@ -252,9 +252,10 @@ bool hit_before(const EdgeHit& x, const EdgeHit& y) noexcept {
            (x.distance_m == y.distance_m && x.geometry_id < y.geometry_id);
 }
 
-// Squared distance from p to item k's chord (a + t d, 0 <= t <= 1) in a leaf block.
+// Squared distance from p to item k's chord (a + t d, 0 <= t <= 1) in a leaf block. Inline
+// (GCC at -O2 otherwise calls it, once per item: the call costs as much as the arithmetic).
 template <typename Leaf>
-double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept {
+inline double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept {
     const double wx = p.x - leaf.ax[k];
     const double wy = p.y - leaf.ay[k];
     const double wz = p.z - leaf.az[k];
@@ -266,9 +267,9 @@ double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept 
     return ox * ox + oy * oy + oz * oz;
 }
 
-// Squared distance from p to box k of a node block.
+// Squared distance from p to box k of a node block. Inline, likewise.
 template <typename Block>
-double box_distance2(const Block& block, std::size_t k, const Ecef& p) noexcept {
+inline double box_distance2(const Block& block, std::size_t k, const Ecef& p) noexcept {
     const double gx = std::max(0.0, std::max(block.lo_x[k] - p.x, p.x - block.hi_x[k]));
     const double gy = std::max(0.0, std::max(block.lo_y[k] - p.y, p.y - block.hi_y[k]));
     const double gz = std::max(0.0, std::max(block.lo_z[k] - p.z, p.z - block.hi_z[k]));
