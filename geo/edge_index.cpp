@@ -1080,8 +1080,7 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
     }
     const Data& d = *m_data;
     if (options.polygon_interiors) {
-        s.begin(d.geometry_count);
-        find_containing(d, p, s);
+        find_containing(d, p, s);  // needs no begin(): it keeps nothing per query
         if (!s.inside.empty()) {
             return inside_hit(s.inside.front(), p);
         }
