@@ -1108,7 +1108,8 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
             // |anchor p| from the anchor are not even looked at. The margin covers rounding.
             double cutoff_m = s.anchor_distance_m + upper_m;
             if (s.last_index == &d) {
-                cutoff_m = std::min(cutoff_m, geodesic_length_upper_bound_m(s.last_nearest, p_true));
+                cutoff_m =
+                    std::min(cutoff_m, geodesic_length_upper_bound_m(s.last_nearest, p_true));
             }
             cutoff_m += rounding_margin_m;
             auto& pending = s.pending;
@@ -1194,9 +1195,8 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
                 }
             }
         }
-        std::sort(s.candidates.begin(), s.candidates.end(), [](const RunEntry& x, const RunEntry& y) {
-            return x.bound_m < y.bound_m;
-        });
+        std::sort(s.candidates.begin(), s.candidates.end(),
+                  [](const RunEntry& x, const RunEntry& y) { return x.bound_m < y.bound_m; });
         s.anchor_index = &d;
         s.anchor_true = p_true;
         s.anchor_frame = pe;
