@@ -210,14 +210,52 @@ struct Later {
     }
 };
 
+// The 21 low bits of v moved to the even bits of the result (bit b to bit 2b).
+std::uint64_t even_bits(std::uint64_t v) noexcept {
+    v &= 0x1fffffU;
+    v = (v | (v << 16U)) & 0x0000ffff0000ffffU;
+    v = (v | (v << 8U)) & 0x00ff00ff00ff00ffU;
+    v = (v | (v << 4U)) & 0x0f0f0f0f0f0f0f0fU;
+    v = (v | (v << 2U)) & 0x3333333333333333U;
+    v = (v | (v << 1U)) & 0x5555555555555555U;
+    return v;
+}
+
+// Sorts (42-bit Morton key, index) pairs by key, equal keys keeping their order (so, from
+// index order, the order of std::sort on the pairs): a least-significant-digit radix sort,
+// seven bits a pass, skipping the digits every key shares (a regional batch's high bits).
+void sort_by_morton_key(std::vector<std::pair<std::uint64_t, std::size_t>>& items) {
+    constexpr unsigned digit_bits = 7;
+    constexpr std::size_t digits = std::size_t{1} << digit_bits;
+    std::vector<std::pair<std::uint64_t, std::size_t>> sorted(items.size());
+    for (unsigned shift = 0; shift < 42; shift += digit_bits) {
+        std::array<std::size_t, digits> start{};
+        for (const auto& item : items) {
+            ++start[(item.first >> shift) & (digits - 1)];
+        }
+        if (std::find(start.begin(), start.end(), items.size()) != start.end()) {
+            continue;  // one digit for all: this pass would not move anything
+        }
+        std::size_t sum = 0;
+        for (std::size_t& count : start) {
+            sum += std::exchange(count, sum);
+        }
+        for (const auto& item : items) {
+            sorted[start[(item.first >> shift) & (digits - 1)]++] = item;
+        }
+        items.swap(sorted);
+    }
+}
+
 bool hit_before(const EdgeHit& x, const EdgeHit& y) noexcept {
     return x.distance_m < y.distance_m ||
            (x.distance_m == y.distance_m && x.geometry_id < y.geometry_id);
 }
 
-// Squared distance from p to item k's chord (a + t d, 0 <= t <= 1) in a leaf block.
+// Squared distance from p to item k's chord (a + t d, 0 <= t <= 1) in a leaf block. Inline
+// (GCC at -O2 otherwise calls it, once per item: the call costs as much as the arithmetic).
 template <typename Leaf>
-double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept {
+inline double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept {
     const double wx = p.x - leaf.ax[k];
     const double wy = p.y - leaf.ay[k];
     const double wz = p.z - leaf.az[k];
@@ -229,9 +267,9 @@ double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept 
     return ox * ox + oy * oy + oz * oz;
 }
 
-// Squared distance from p to box k of a node block.
+// Squared distance from p to box k of a node block. Inline, likewise.
 template <typename Block>
-double box_distance2(const Block& block, std::size_t k, const Ecef& p) noexcept {
+inline double box_distance2(const Block& block, std::size_t k, const Ecef& p) noexcept {
     const double gx = std::max(0.0, std::max(block.lo_x[k] - p.x, p.x - block.hi_x[k]));
     const double gy = std::max(0.0, std::max(block.lo_y[k] - p.y, p.y - block.hi_y[k]));
     const double gz = std::max(0.0, std::max(block.lo_z[k] - p.z, p.z - block.hi_z[k]));
@@ -318,12 +356,17 @@ struct EdgeIndex::Scratch::Impl {
     std::vector<EdgeHit> hits;
 
     // nearest_all's candidate set: every leaf whose box was within the anchor point's nearest
-    // distance plus slack_m of it.
+    // distance plus slack_m of it, with that box's distance from the anchor, nearest first.
     const void* anchor_index = nullptr;
     Ecef anchor_true;   // Earth-centred
     Ecef anchor_frame;  // in the index's frame
+    double anchor_distance_m = 0.0;
     double anchor_slack_m = 0.0;
-    std::vector<std::uint32_t> candidates;
+    // The nearest point found by the last query (Earth-centred): a point on the geometries,
+    // so the upper bound of its distance from the next query point bounds that one's answer.
+    const void* last_index = nullptr;
+    Ecef last_nearest;
+    std::vector<RunEntry> candidates;
     std::vector<RunEntry> pending;
 
     // Nearest distance found so far per geometry, valid where stamp == query.
@@ -1037,8 +1080,7 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
     }
     const Data& d = *m_data;
     if (options.polygon_interiors) {
-        s.begin(d.geometry_count);
-        find_containing(d, p, s);
+        find_containing(d, p, s);  // needs no begin(): it keeps nothing per query
         if (!s.inside.empty()) {
             return inside_hit(s.inside.front(), p);
         }
@@ -1053,60 +1095,62 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
     // to a box moves by at most |anchor p| between the two points. So the leaves holding the
     // edges nearest p have boxes within d*(p) + |anchor p| <= d*(anchor) + upper(anchor, p) +
     // |anchor p| of the anchor: while that stays within the anchor's slack, the candidate
-    // leaves hold them all, and they are searched best-first like the tree's.
+    // leaves hold them all.
     if (reuse && s.anchor_index == &d) {
         const double moved_m = chord_m(s.anchor_frame, pe);
-        if (moved_m + geodesic_length_upper_bound_m(s.anchor_true, p_true) <= s.anchor_slack_m) {
+        const double upper_m = geodesic_length_upper_bound_m(s.anchor_true, p_true);
+        if (moved_m + upper_m <= s.anchor_slack_m) {
             s.begin(d.geometry_count);
-            auto& leaves = s.runs;  // candidate leaves by box bound
-            leaves.clear();
-            for (const std::uint32_t leaf : s.candidates) {
-                const auto& block = d.levels[0][leaf / fanout];
-                leaves.push_back({std::sqrt(box_distance2(block, leaf % fanout, pe)), 1, leaf});
+            // d*(p) <= d*(anchor) + upper(anchor, p): an edge whose bound exceeds that is never
+            // nearest, and never solved either, since the nearest edge, whose bound is below it,
+            // is solved first. A box's distance moves by at most |anchor p| between the two
+            // points, so the candidate leaves (nearest the anchor first) beyond cutoff +
+            // |anchor p| from the anchor are not even looked at. The margin covers rounding.
+            double cutoff_m = s.anchor_distance_m + upper_m;
+            if (s.last_index == &d) {
+                cutoff_m =
+                    std::min(cutoff_m, geodesic_length_upper_bound_m(s.last_nearest, p_true));
             }
-            // A heap, not a sort: only the few nearest leaves are ever opened.
-            auto leaf_later = [](const RunEntry& x, const RunEntry& y) {
-                return x.bound_m > y.bound_m;
-            };
-            std::make_heap(leaves.begin(), leaves.end(), leaf_later);
-            // Best-first over the leaves (by box) and the items of the leaves opened (by chord):
-            // open the next leaf while its box is nearer than every pending item.
+            cutoff_m += rounding_margin_m;
             auto& pending = s.pending;
             pending.clear();
-            std::optional<EdgeHit> best;
-            for (;;) {
-                const auto nearest_pending = std::min_element(
-                    pending.begin(), pending.end(),
-                    [](const RunEntry& x, const RunEntry& y) { return x.bound_m < y.bound_m; });
-                const double item_bound =
-                    nearest_pending == pending.end() ? infinity : nearest_pending->bound_m;
-                const double leaf_bound = leaves.empty() ? infinity : leaves.front().bound_m;
-                const double bound = std::min(item_bound, leaf_bound);
-                if (!std::isfinite(bound) || (best && bound > best->distance_m)) {
+            for (const RunEntry& candidate : s.candidates) {
+                if (candidate.bound_m - moved_m > cutoff_m) {
                     break;
                 }
-                if (leaf_bound < item_bound) {
-                    std::pop_heap(leaves.begin(), leaves.end(), leaf_later);
-                    const std::uint32_t leaf_index = leaves.back().index;
-                    leaves.pop_back();
-                    const auto& leaf = d.leaves[leaf_index];
-                    const std::size_t first = std::size_t{leaf_index} * fanout;
-                    for (std::size_t k = 0; k < leaf.count; ++k) {
-                        const double lb = std::max(
-                            0.0, std::sqrt(chord_distance2(leaf, k, pe)) - leaf.reach_m[k]);
-                        if (!best || lb <= best->distance_m) {
-                            pending.push_back({lb, 0, static_cast<std::uint32_t>(first + k)});
-                        }
-                    }
+                const std::uint32_t leaf_index = candidate.index;
+                const auto& block = d.levels[0][leaf_index / fanout];
+                if (box_distance2(block, leaf_index % fanout, pe) > cutoff_m * cutoff_m) {
                     continue;
                 }
-                const std::uint32_t pos = nearest_pending->index;
-                *nearest_pending = pending.back();
-                pending.pop_back();
-                const EdgeHit hit = solve_item(d, pos, pe, p, s);
+                const auto& leaf = d.leaves[leaf_index];
+                const std::size_t first = std::size_t{leaf_index} * fanout;
+                for (std::size_t k = 0; k < leaf.count; ++k) {
+                    const double lb =
+                        std::max(0.0, std::sqrt(chord_distance2(leaf, k, pe)) - leaf.reach_m[k]);
+                    if (lb <= cutoff_m) {
+                        pending.push_back({lb, 0, static_cast<std::uint32_t>(first + k)});
+                    }
+                }
+            }
+            // Solved in increasing bound while the bound can still beat the best, as the tree
+            // search would.
+            std::sort(pending.begin(), pending.end(), [](const RunEntry& x, const RunEntry& y) {
+                return x.bound_m < y.bound_m || (x.bound_m == y.bound_m && x.index < y.index);
+            });
+            std::optional<EdgeHit> best;
+            for (const RunEntry& item : pending) {
+                if (best && item.bound_m > best->distance_m) {
+                    break;
+                }
+                const EdgeHit hit = solve_item(d, item.index, pe, p, s);
                 if (!best || hit_before(hit, *best)) {
                     best = hit;
                 }
+            }
+            if (best) {
+                s.last_index = &d;
+                s.last_nearest = to_ecef(best->nearest);
             }
             return within_limit(best);
         }
@@ -1122,13 +1166,16 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
     const EdgeHit hit = s.hits.front();
     if (reuse) {
         // A slack that grows with the distance: far from the borders, a wide slack adds few
-        // leaves. Collect every leaf whose box is within d*(p) + slack.
-        const double slack_m = std::clamp(0.25 * hit.distance_m, 2000.0, 10000.0);
+        // leaves. A query looks only at the candidates near its own bound, so a wide slack
+        // costs little per query and saves full searches (measured: d*(p) bounded by 8 and
+        // 40 km beats a quarter of it bounded by 2 and 10 km). Collect every leaf whose box is
+        // within d*(p) + slack.
+        const double slack_m = std::clamp(1.0 * hit.distance_m, 8000.0, 40000.0);
         const double reach_m = hit.distance_m + slack_m;
         s.candidates.clear();
         s.stack.clear();
         if (d.levels.size() == 1) {
-            s.candidates.push_back(0);  // the root is the only leaf
+            s.candidates.push_back({0.0, 1, 0});  // the root is the only leaf
         } else {
             s.stack.emplace_back(static_cast<std::uint32_t>(d.levels.size()), 0U);
         }
@@ -1137,20 +1184,26 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
             s.stack.pop_back();
             const auto& block = d.levels[level - 2][index];
             for (std::size_t k = 0; k < block.count; ++k) {
-                if (box_distance2(block, k, pe) <= reach_m * reach_m) {
+                const double distance2 = box_distance2(block, k, pe);
+                if (distance2 <= reach_m * reach_m) {
                     const auto child = static_cast<std::uint32_t>(index * fanout + k);
                     if (level == 2) {
-                        s.candidates.push_back(child);
+                        s.candidates.push_back({std::sqrt(distance2), 1, child});
                     } else {
                         s.stack.emplace_back(level - 1, child);
                     }
                 }
             }
         }
+        std::sort(s.candidates.begin(), s.candidates.end(),
+                  [](const RunEntry& x, const RunEntry& y) { return x.bound_m < y.bound_m; });
         s.anchor_index = &d;
         s.anchor_true = p_true;
         s.anchor_frame = pe;
+        s.anchor_distance_m = hit.distance_m;
         s.anchor_slack_m = slack_m;
+        s.last_index = &d;
+        s.last_nearest = to_ecef(hit.nearest);
     }
     return within_limit(hit);
 }
@@ -1192,14 +1245,9 @@ void EdgeIndex::nearest_each(
         };
         const std::uint64_t x = valid(q) ? quantise(q.lon, -180.0, 360.0) : 0;
         const std::uint64_t y = valid(q) ? quantise(q.lat, -90.0, 180.0) : 0;
-        std::uint64_t key = 0;
-        for (unsigned bit = 0; bit < 21; ++bit) {
-            key |= ((x >> bit) & 1U) << (2 * bit);
-            key |= ((y >> bit) & 1U) << (2 * bit + 1);
-        }
-        order[i] = {key, i};
+        order[i] = {even_bits(x) | (even_bits(y) << 1U), i};
     }
-    std::sort(order.begin(), order.end());
+    sort_by_morton_key(order);
     // Reusing candidates pays only when a slack's reach holds several points: mean spacing
     // under 2 km, from the points' extent (cos(lat) shrinks the longitude span).
     bool reuse = false;

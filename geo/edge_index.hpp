@@ -122,9 +122,12 @@ public:
     /// nearest() for every point, spread over `threads` threads (0: one per hardware thread);
     /// the same answers, bit for bit. The points are visited in Morton order of longitude and
     /// latitude, and when they are dense (closer than 2 km apart on average) each thread keeps
-    /// the candidate edges of a recent query: every edge whose bound from it was within its
-    /// nearest distance plus a slack R. For a later point within R/2 of it no edge outside
-    /// that set can be nearer, so only the set is scanned, not the tree.
+    /// the candidate edges of a recent query (the anchor): every leaf whose box was within its
+    /// nearest distance plus a slack R, nearest first. For a later point within R/2 of it no
+    /// edge outside that set can be nearer, so only the set is read, not the tree, and of the
+    /// set only the leaves and edges whose bounds are within an upper bound of the point's
+    /// answer (from the anchor's answer and the previous point's nearest point); those edges
+    /// are solved in increasing bound, as the tree search solves them.
     [[nodiscard]] std::vector<std::optional<EdgeHit>> nearest_all(
         std::span<const LonLat> points, unsigned threads,
         const EdgeQueryOptions& options = {}) const;
