@@ -231,16 +231,44 @@ void append_number(std::string& out, double value, int decimals) {
         out.append(buffer, r.ptr);
         return;
     }
-    const auto r =
-        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
-    std::string_view text(buffer, static_cast<std::size_t>(r.ptr - buffer));
+    std::string_view text;
+    // The fast path: value * 10^decimals rounded to an integer, printed with the point put
+    // back. The product is within half an ulp of the exact one, so whenever its fraction is
+    // not within a millionth of one half, its nearest integer is the exact value's, which is
+    // what to_chars rounds to. Else (a tie or nearly), and for large numbers, to_chars.
+    static constexpr double powers[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    const double scaled = decimals >= 0 && decimals <= 9 ? value * powers[decimals] : 0.0;
+    const double rounded = std::nearbyint(scaled);
+    if (decimals >= 0 && decimals <= 9 && std::abs(scaled) < 1e15 &&
+        std::abs(std::abs(scaled - rounded) - 0.5) > 1e-6) {
+        const auto digits_of = static_cast<std::int64_t>(std::abs(rounded));
+        char digits[32];
+        const auto d = std::to_chars(digits, digits + sizeof digits, digits_of);
+        auto count = static_cast<int>(d.ptr - digits);
+        char* p = buffer;
+        if (rounded < 0) *p++ = '-';
+        if (count <= decimals) {  // 0.00ddd
+            *p++ = '0';
+            *p++ = '.';
+            for (int k = count; k < decimals; ++k) *p++ = '0';
+            p = std::copy(digits, d.ptr, p);
+        } else {
+            p = std::copy(digits, digits + (count - decimals), p);
+            if (decimals > 0) {
+                *p++ = '.';
+                p = std::copy(digits + (count - decimals), d.ptr, p);
+            }
+        }
+        text = std::string_view(buffer, static_cast<std::size_t>(p - buffer));
+    } else {
+        const auto r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+        text = std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer));
+    }
     if (text.find('.') != std::string_view::npos) {
         while (text.back() == '0') text.remove_suffix(1);
-        if (text.back() == '.')
-            text.remove_suffix(1);
+        if (text.back() == '.') text.remove_suffix(1);
     }
-    if (text == "-0")
-        text = "0";
+    if (text == "-0") text = "0";
     out += text;
 }
 
@@ -491,7 +519,8 @@ std::string to_wkt(const geo::Geometry& g, int precision) {
 }
 
 void append_csv_cell(std::string& out, std::string_view s) {
-    if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+    const bool plain = std::none_of(s.begin(), s.end(), [](char c) { return c == ',' || c == '"' || c == '\n' || c == '\r'; });
+    if (plain) {
         out += s;
         return;
     }
@@ -565,16 +594,15 @@ void write_csv(const OutputTable& table, int precision, std::string& out, const 
         } else {
             append_csv_cell(text, to_wkt(feature.geometry, precision));
         }
-        std::string cell;
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
             text += ',';
             const Value& v = feature.values[k];
             if (const auto* s = std::get_if<std::string>(&v)) {
                 append_csv_cell(text, *s);
+            } else if (const auto* d = std::get_if<double>(&v)) {
+                if (std::isfinite(*d)) append_number(text, *d, table.fields()[k].decimals);  // else empty, as NULL
             } else if (!std::holds_alternative<std::monostate>(v)) {
-                cell.clear();
-                append_value(cell, v, table.fields()[k]);
-                if (cell != "null") text += cell;
+                append_value(text, v, table.fields()[k]);  // integers and booleans
             }
         }
         text += '\n';

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -92,6 +94,53 @@ TEST(Output, CsvHasLonLatForPointsAndQuotesCells) {
               "lon,lat,id,distance_m,count,inside\n"
               "70.1234568,40.5,\"a \"\"quoted\"\", name\",1234.57,3,true\n"
               "0,40,bad \xff utf8,,,false\n");
+}
+
+// Numbers with N decimals are exactly what std::to_chars makes of them (correctly rounded,
+// ties to even on the exact binary value), trailing zeros trimmed: the writer's fast path
+// (scaled integers) must never differ, ties and near-ties included.
+TEST(Output, NumbersAreCorrectlyRoundedAtEveryPrecision) {
+    auto reference = [](double v, int decimals) {
+        char buffer[400];
+        const auto r = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, decimals);
+        std::string text(buffer, r.ptr);
+        if (text.find('.') != std::string::npos) {
+            while (text.back() == '0') text.pop_back();
+            if (text.back() == '.') text.pop_back();
+        }
+        return text == "-0" ? std::string("0") : text;
+    };
+    std::vector<double> values = {0.0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.125, 0.375, -0.125, 1e-7, -1e-7, 5e-8,
+                                  0.05, 0.15, 0.25, 1.005, 2.675, 70.12345675, 39.99999995, 999999.995,
+                                  123456789.123456789, 9.999999999e14, -9.999999999e14, 4503599627370495.5 / 8};
+    std::uint64_t state = 42;
+    auto next = [&state] {  // SplitMix64
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31U);
+    };
+    for (int k = 0; k < 20000; ++k) {
+        const double unit = static_cast<double>(next() >> 11U) / 9007199254740992.0;  // [0, 1)
+        const double magnitude = std::pow(10.0, static_cast<double>(next() % 16) - 3.0);
+        values.push_back((next() & 1U ? -1.0 : 1.0) * unit * magnitude);
+        // Exact binary ties at many scales: odd multiples of 2^-m.
+        values.push_back(static_cast<double>(2 * (next() % 100000) + 1) / std::pow(2.0, static_cast<double>(next() % 12)));
+    }
+    TempDir dir;
+    for (int decimals = 0; decimals <= 10; ++decimals) {
+        OutputTable t("numbers", {{"v", FieldKind::Real, decimals}});
+        for (double v : values) t.add(geo::Geometry::point({0, 0}), {Value{v}});
+        const fs::path path = dir.path / ("numbers" + std::to_string(decimals) + ".csv");
+        write_table(t, path.string(), {});
+        std::istringstream csv(read(path));
+        std::string line;
+        std::getline(csv, line);
+        for (double v : values) {
+            ASSERT_TRUE(std::getline(csv, line));
+            ASSERT_EQ(line, "0,0," + reference(v, decimals)) << std::hexfloat << v << " with " << decimals << " decimals";
+        }
+    }
 }
 
 // A large table is formatted in blocks on several threads (format_rows): every row once, in
