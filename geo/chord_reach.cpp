@@ -37,7 +37,9 @@ ChordReach::ChordReach(double radius_m) noexcept : m_radius_m(radius_m) {
     // Outside: the lower bound of edge_distance_lower_bound_m (the chord less its rounding
     // margin) for a chord of length x, and the first chord beyond the largest that passes.
     const double outside = largest_within(
-        [](double x) { return edge_distance_lower_bound_m({x, 0.0, 0.0}, {}, {}, 0.0); },
+        [](double x) {
+            return edge_distance_lower_bound_m({x, 0.0, 0.0}, {}, {}, 0.0);
+        },
         radius_m + 1.0, radius_m);
     m_max_chord_m = outside;
     m_outside_chord2_m2 = outside * outside;
@@ -45,8 +47,10 @@ ChordReach::ChordReach(double radius_m) noexcept : m_radius_m(radius_m) {
     // chords of one length it is largest for a chord along that axis; the chord is never longer
     // than the bound, so nothing beyond radius_m qualifies.
     const double inside = largest_within(
-        [](double x) { return geodesic_length_upper_bound_m({}, {0.0, 0.0, x}); }, radius_m,
-        radius_m);
+        [](double x) {
+            return geodesic_length_upper_bound_m({}, {0.0, 0.0, x});
+        },
+        radius_m, radius_m);
     m_inside_chord2_m2 = inside < 0.0 ? -1.0 : inside * inside;
 }
 
