@@ -27,8 +27,8 @@
 // problem, in the direction geo::EdgeIndex::within solved them (incident to settlement), so
 // every distance is bit for bit the one the index gave. For 1e6 incidents and 20 km (workload
 // W2): 3.1 million pairs scanned, 1.7 million in reach, 11,600 inverse problems instead of 1.7
-// million. With per_incident each incident's settlements are ordered by their exact distance,
-// so then every pair in reach is solved. Settlements are spread over the threads and merged in
+// million. With per_incident each incident's settlements are ordered by distance: solved only
+// where the pairs' bounds overlap. Settlements are spread over the threads and merged in
 // settlement order: the result does not depend on the thread count.
 
 namespace fergana::analysis {
@@ -363,10 +363,7 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
                           std::numeric_limits<double>::quiet_NaN()};
                 switch (reach.side(h.chord2_m2)) {
                     case geo::ChordReach::Side::Outside: return;
-                    case geo::ChordReach::Side::Inside:
-                        if (options.per_incident)
-                            solve(h);
-                        break;
+                    case geo::ChordReach::Side::Inside: break;
                     case geo::ChordReach::Side::Undecided:
                         solve(h);
                         if (!(h.distance_m <= reach.radius_m()))
@@ -456,10 +453,14 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
     report(progress, 0.8, "aggregating");
     AffectedResult result;
     if (options.per_incident) {
-        // Per incident: its settlements by distance, then index (as EdgeIndex::within orders them).
+        // Per incident: its settlements by distance, then index (as EdgeIndex::within ordered
+        // them). Only the order needs distances: a pair whose interval [lower, upper] (the chord
+        // bounds) overlaps no other pair's of the same incident has its place without one, so
+        // the inverse problem is solved only within runs of overlapping intervals.
         struct Pair {
-            double distance_m;
+            double distance_m;  // exact; NaN until solved
             std::size_t settlement;
+            std::uint32_t item;
         };
         std::vector<std::size_t> starts(selected.size() + 1, 0);
         for (const Found& f : found) {
@@ -469,27 +470,70 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
         std::vector<Pair> pairs(starts.back());
         std::vector<std::size_t> next(starts.begin(), starts.end() - 1);
         for (std::size_t s = 0; s < found.size(); ++s) {
-            for (const InReach& h : found[s].reach) pairs[next[h.k]++] = {h.distance_m, s};
+            for (const InReach& h : found[s].reach) pairs[next[h.k]++] = {h.distance_m, s, h.item};
             found[s].reach = {};
         }
+        struct Bounds {
+            double lower_m;
+            double upper_m;
+            Pair pair;
+        };
+        std::vector<std::vector<Bounds>> bounds(
+            worker_count(selected.size(), 4096, options.threads));
         result.per_incident.resize(selected.size());
         parallel_for(
             selected.size(), 4096, options.threads,
-            [&](std::size_t begin, std::size_t end, unsigned) {
+            [&](std::size_t begin, std::size_t end, unsigned worker) {
+                std::vector<Bounds>& order = bounds[worker];
                 for (std::size_t k = begin; k < end; ++k) {
                     IncidentReach& reach = result.per_incident[k];
+                    const layers::Incident& incident = incidents[selected[k]];
                     reach.incident = selected[k];
-                    reach.radius_m = options.radius_for(incidents[selected[k]].type);
-                    const auto first = pairs.begin() + static_cast<std::ptrdiff_t>(starts[k]);
-                    const auto last = pairs.begin() + static_cast<std::ptrdiff_t>(starts[k + 1]);
-                    std::sort(first, last, [](const Pair& a, const Pair& b) {
-                        return a.distance_m < b.distance_m ||
-                               (a.distance_m == b.distance_m && a.settlement < b.settlement);
+                    reach.radius_m = options.radius_for(incident.type);
+                    order.clear();
+                    for (std::size_t n = starts[k]; n < starts[k + 1]; ++n) {
+                        const Pair& p = pairs[n];
+                        if (!std::isnan(p.distance_m)) {
+                            order.push_back({p.distance_m, p.distance_m, p});
+                            continue;
+                        }
+                        const geo::Ecef e = grid.item(p.item).ecef();
+                        const geo::Ecef& place = places[p.settlement];
+                        order.push_back({geo::edge_distance_lower_bound_m(e, place, place, 0.0),
+                                         geo::geodesic_length_upper_bound_m(e, place), p});
+                    }
+                    std::sort(order.begin(), order.end(), [](const Bounds& x, const Bounds& y) {
+                        return x.lower_m < y.lower_m;
                     });
-                    reach.settlements.reserve(static_cast<std::size_t>(last - first));
-                    for (auto p = first; p != last; ++p) {
-                        reach.settlements.push_back(p->settlement);
-                        if (const auto& pop = settlements[p->settlement].population)
+                    for (std::size_t run = 0; run < order.size();) {
+                        std::size_t stop = run + 1;
+                        double upper_m = order[run].upper_m;
+                        while (stop < order.size() && !(order[stop].lower_m > upper_m)) {
+                            upper_m = std::max(upper_m, order[stop].upper_m);
+                            ++stop;
+                        }
+                        if (stop - run > 1) {
+                            for (std::size_t n = run; n < stop; ++n) {
+                                Pair& p = order[n].pair;
+                                if (std::isnan(p.distance_m)) {
+                                    p.distance_m = geo::distance_m(
+                                        incident.position, settlements[p.settlement].position);
+                                }
+                            }
+                            std::sort(order.begin() + static_cast<std::ptrdiff_t>(run),
+                                      order.begin() + static_cast<std::ptrdiff_t>(stop),
+                                      [](const Bounds& x, const Bounds& y) {
+                                          return x.pair.distance_m < y.pair.distance_m ||
+                                                 (x.pair.distance_m == y.pair.distance_m &&
+                                                  x.pair.settlement < y.pair.settlement);
+                                      });
+                        }
+                        run = stop;
+                    }
+                    reach.settlements.reserve(order.size());
+                    for (const Bounds& b : order) {
+                        reach.settlements.push_back(b.pair.settlement);
+                        if (const auto& pop = settlements[b.pair.settlement].population)
                             reach.population += *pop;
                     }
                 }
