@@ -28,6 +28,7 @@ struct LayerOrigin {
     geo::Box extent;          // of the loaded features, WGS84 lon/lat
     std::string server;         // a database's server and PostGIS versions; "" for files
     std::string source_filter;  // what the source filtered (spatial window, WHERE); "" for none
+    std::size_t parts = 1;      // read in this many parts on as many threads (LoadOptions::threads)
 };
 
 template <typename T>

@@ -33,13 +33,31 @@ void Findings::add(Finding finding) {
     }
 }
 
+void Findings::absorb(Findings&& other) {
+    for (Finding& f : other.m_list) add(std::move(f));
+    // Those `other` only counted: count them here too.
+    for (const auto& [key, tally] : other.m_tally) {
+        if (tally.total <= detailed_per_code) continue;
+        const std::size_t extra = tally.total - detailed_per_code;
+        Tally& mine = m_tally[key];
+        mine.total += extra;
+        mine.severity = tally.severity;
+        mine.where = tally.where;
+        m_counts[static_cast<int>(tally.severity)] += extra;
+    }
+    other.m_list.clear();
+    other.m_tally.clear();
+}
+
 void Findings::summarise() {
     for (const auto& [key, tally] : m_tally) {
         if (tally.total > detailed_per_code) {
-            m_list.push_back(Finding{tally.severity, key.code, tally.where,
-                                     "and " + std::to_string(tally.total - detailed_per_code) +
-                                         " more '" + key.code + "' findings",
-                                     {}});
+            m_list.push_back(
+                Finding{tally.severity,
+                        key.code,
+                        tally.where,
+                        "and " + std::to_string(tally.total - detailed_per_code) + " more '" + key.code + "' findings",
+                        {}});
         }
     }
     m_tally.clear();

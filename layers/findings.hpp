@@ -35,6 +35,10 @@ public:
     static constexpr std::size_t detailed_per_code = 10;
 
     void add(Finding finding);
+    /// Adds another list's findings after this one's, as if each had been added here in
+    /// turn: the detailed ones up to detailed_per_code per code, the rest counted. For a
+    /// layer read in parts, merged in the parts' order. Call before summarise().
+    void absorb(Findings&& other);
     /// Appends "(and N more <code> findings in layer L)" summaries; call once at the end.
     void summarise();
 

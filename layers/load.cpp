@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cmath>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 namespace fergana::layers {
@@ -39,8 +40,8 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
     // "1200.0" from a Real column is an integer too.
     double real = 0.0;
     r = std::from_chars(text.data(), text.data() + text.size(), real);
-    if (r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(real) &&
-        real == std::floor(real) && std::fabs(real) < 9e15) {
+    if (r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(real) && real == std::floor(real) &&
+        std::fabs(real) < 9e15) {
         return static_cast<std::int64_t>(real);
     }
     return std::nullopt;
@@ -93,8 +94,8 @@ struct OpenDatabases {
 
 class RoleReader {
 public:
-    RoleReader(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options,
-               Findings& findings, OpenDatabases& databases);
+    RoleReader(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options, Findings& findings,
+               OpenDatabases& databases);
     RoleReader(const RoleReader&) = delete;
     RoleReader& operator=(const RoleReader&) = delete;
     ~RoleReader() {
@@ -110,7 +111,43 @@ public:
 
     /// Calls fn(RawFeature&&) for each usable feature; reports the others as findings.
     template <typename Fn>
-    void read(Fn&& fn, const Progress& progress, double progress_from, double progress_to);
+    void read(Fn&& fn, const Progress& progress, double progress_from, double progress_to) {
+        finish(read_features(fn, progress, progress_from, progress_to));
+    }
+
+    /// What read_features saw of the layer as a whole, reported once by finish().
+    struct ReadStats {
+        std::int64_t features = 0;
+        detail::ConversionNotes notes;
+        void add(const ReadStats& other) {
+            features += other.features;
+            notes.dropped_z_or_m |= other.notes.dropped_z_or_m;
+            notes.linearised |= other.notes.linearised;
+        }
+    };
+    /// read() in two halves, for readers of one layer on several threads: the features,
+    /// then (once, with the stats of every reader summed) the layer's own findings.
+    template <typename Fn>
+    ReadStats read_features(Fn&& fn, const Progress& progress, double progress_from, double progress_to);
+    void finish(const ReadStats& stats);
+
+    /// Findings go to `findings` from now on (a shard's own list, merged in order later).
+    void report_to(Findings& findings) noexcept { m_findings = &findings; }
+    /// The FID range [first, last] the source holds, when it can be read in parts on
+    /// several connections: a GeoPackage layer read without a spatial window (its features
+    /// then come in FID order, so parts in FID order keep the order of one read).
+    [[nodiscard]] std::optional<std::pair<GIntBig, GIntBig>> shardable_fid_range();
+    /// Reads only the features whose FID is in [first, last] (with the source's other filters).
+    void restrict_fids(GIntBig first, GIntBig last);
+    void set_parts(std::size_t parts) noexcept { m_origin.parts = parts; }
+    /// Back to the source's own filter after restrict_fids.
+    void restore_filter() { m_layer->SetAttributeFilter(m_where.empty() ? nullptr : m_where.c_str()); }
+    /// Adds another reader's counts and extent (a part of the same layer) to this origin.
+    void add_origin_counts(const LayerOrigin& part) {
+        m_origin.read += part.read;
+        m_origin.skipped += part.skipped;
+        if (part.read > part.skipped) m_origin.extent.extend(part.extent);
+    }
 
     Location where(const std::string& feature = {}, const std::string& field = {}) const {
         return Location{m_origin.source, m_origin.layer, feature, field};
@@ -120,18 +157,19 @@ private:
     Role m_role;
     const RoleSpec& m_spec;
     const LoadOptions& m_options;
-    Findings& m_findings;
-    GDALDatasetUniquePtr m_owned;      // a file's dataset; a database's is in OpenDatabases
+    Findings* m_findings;
+    GDALDatasetUniquePtr m_owned;  // a file's dataset; a database's is in OpenDatabases
     GDALDataset* m_dataset = nullptr;
     OGRLayer* m_layer = nullptr;
     LayerOrigin m_origin;
     std::vector<FieldBinding> m_bindings;
     std::vector<int> m_attribute_fields;  // source fields kept as attributes
-    std::string m_source;              // as given: may hold a password, never printed
-    OGRSpatialReference m_source_srs;  // the layer's CRS (or the assumed one), GIS axis order
+    std::string m_source;                 // as given: may hold a password, never printed
+    OGRSpatialReference m_source_srs;     // the layer's CRS (or the assumed one), GIS axis order
     std::unique_ptr<OGRCoordinateTransformation> m_transform;
     std::string m_coordinate_columns;  // CSV: "lon/lat" as detected, for messages
     GIntBig m_count = -1;              // features the source will return; -1: unknown
+    std::string m_where;               // the attribute filter the source took ("" none)
     geo::GeosContext m_geos;
     std::optional<geo::Box> m_window;  // LoadOptions::bbox, when it applies to this role
     geo::GeosGeom m_window_geometry;
@@ -159,22 +197,21 @@ private:
     std::string valid_utf8(const char* text, const std::string& fid, const std::string& field);
     bool check_coordinates(const geo::Geometry& g, const std::string& fid);
     void repair(geo::Geometry& g, const std::string& fid);
-    void add(Severity severity, std::string code, const std::string& fid, std::string message,
-             std::string hint = {}, std::string field = {}) {
-        m_findings.add(Finding{severity, std::move(code), where(fid, std::move(field)),
-                               std::move(message), std::move(hint)});
+    void add(Severity severity, std::string code, const std::string& fid, std::string message, std::string hint = {},
+             std::string field = {}) {
+        m_findings->add(
+            Finding{severity, std::move(code), where(fid, std::move(field)), std::move(message), std::move(hint)});
     }
 };
 
-RoleReader::RoleReader(Role role, const RoleSource& where, bool explicit_source,
-                       const LoadOptions& options, Findings& findings, OpenDatabases& databases)
-    : m_role(role), m_spec(spec(role)), m_options(options), m_findings(findings) {
+RoleReader::RoleReader(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options,
+                       Findings& findings, OpenDatabases& databases)
+    : m_role(role), m_spec(spec(role)), m_options(options), m_findings(&findings) {
     m_source = where.source;
     m_origin.source = detail::redact(where.source);
     std::vector<std::string> open_options;
     if (detail::is_csv(where.source)) {
-        open_options = {"X_POSSIBLE_NAMES=lon,lng,long,longitude,x",
-                        "Y_POSSIBLE_NAMES=lat,latitude,y",
+        open_options = {"X_POSSIBLE_NAMES=lon,lng,long,longitude,x", "Y_POSSIBLE_NAMES=lat,latitude,y",
                         "GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom"};
     }
     if (detail::is_postgres(where.source)) {
@@ -246,17 +283,17 @@ void RoleReader::check_geometry_type() {
         throw LayerError("layer has no geometry; the " + role_name + " role needs one", where());
     }
     const bool point = type == wkbPoint || type == wkbMultiPoint;
-    const bool line = type == wkbLineString || type == wkbMultiLineString || OGR_GT_IsCurve(type) ||
-                      type == wkbMultiCurve;
-    const bool polygon = type == wkbPolygon || type == wkbMultiPolygon || OGR_GT_IsSurface(type) ||
-                         type == wkbMultiSurface;
+    const bool line =
+        type == wkbLineString || type == wkbMultiLineString || OGR_GT_IsCurve(type) || type == wkbMultiCurve;
+    const bool polygon =
+        type == wkbPolygon || type == wkbMultiPolygon || OGR_GT_IsSurface(type) || type == wkbMultiSurface;
     if ((point && !m_spec.points) || (line && !m_spec.lines) || (polygon && !m_spec.polygons)) {
         std::string wants;
         if (m_spec.points) wants += "points";
         if (m_spec.lines) wants += std::string(wants.empty() ? "" : " or ") + "lines";
         if (m_spec.polygons) wants += std::string(wants.empty() ? "" : " or ") + "polygons";
-        throw LayerError(std::string("wrong geometry type: the layer holds ") +
-                             OGRGeometryTypeToName(type) + ", the " + role_name + " role takes " + wants,
+        throw LayerError(std::string("wrong geometry type: the layer holds ") + OGRGeometryTypeToName(type) + ", the " +
+                             role_name + " role takes " + wants,
                          where(), "check that the right layer is given for --" + role_name);
     }
 }
@@ -269,20 +306,22 @@ void RoleReader::set_up_crs() {
         m_origin.crs = detail::crs_label(layer_srs);
     } else if (!m_options.assume_crs.empty()) {
         if (source_srs.SetFromUserInput(m_options.assume_crs.c_str()) != OGRERR_NONE) {
-            throw ProjectionError("--assume-crs '" + m_options.assume_crs + "' is not a CRS PROJ knows",
-                                  where(), "give a CRS as EPSG:n");
+            throw ProjectionError("--assume-crs '" + m_options.assume_crs + "' is not a CRS PROJ knows", where(),
+                                  "give a CRS as EPSG:n");
         }
         m_origin.crs = m_options.assume_crs + " (assumed)";
-        add(Severity::Repair, "assumed_crs", {}, "layer has no CRS; taken as " + m_options.assume_crs +
-                                                     " (--assume-crs)");
+        add(Severity::Repair, "assumed_crs", {},
+            "layer has no CRS; taken as " + m_options.assume_crs + " (--assume-crs)");
     } else if (m_origin.driver == "CSV") {
-        // Columns named lon/lat (not x/y, not WKT) say WGS84 degrees; anything else needs --assume-crs.
+        // Columns named lon/lat (not x/y, not WKT) say WGS84 degrees; anything else needs
+        // --assume-crs.
         const OGRFeatureDefn* defn = m_layer->GetLayerDefn();
         std::string lon_column;
         std::string lat_column;
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             const std::string name = lower(defn->GetFieldDefn(i)->GetNameRef());
-            if (name == "lon" || name == "lng" || name == "long" || name == "longitude") lon_column = defn->GetFieldDefn(i)->GetNameRef();
+            if (name == "lon" || name == "lng" || name == "long" || name == "longitude")
+                lon_column = defn->GetFieldDefn(i)->GetNameRef();
             if (name == "lat" || name == "latitude") lat_column = defn->GetFieldDefn(i)->GetNameRef();
         }
         if (lon_column.empty() || lat_column.empty()) {
@@ -306,8 +345,8 @@ void RoleReader::set_up_crs() {
         CPLErrorReset();
         m_transform.reset(OGRCreateCoordinateTransformation(&source_srs, &wgs84));
         if (!m_transform) {
-            throw ProjectionError("cannot transform from " + m_origin.crs + " to WGS84: " +
-                                      detail::last_gdal_error("PROJ found no transformation"),
+            throw ProjectionError("cannot transform from " + m_origin.crs +
+                                      " to WGS84: " + detail::last_gdal_error("PROJ found no transformation"),
                                   where());
         }
     }
@@ -334,8 +373,8 @@ void RoleReader::bind_fields() {
                 for (int i = 0; i < defn->GetFieldCount(); ++i) {
                     names += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
                 }
-                throw LayerError("--field " + std::string(to_string(m_role)) + "." + std::string(field.name) +
-                                     "=" + m->second + ": the layer has no field '" + m->second + "'",
+                throw LayerError("--field " + std::string(to_string(m_role)) + "." + std::string(field.name) + "=" +
+                                     m->second + ": the layer has no field '" + m->second + "'",
                                  where({}, m->second), "fields there: " + names);
             }
         } else {
@@ -354,8 +393,7 @@ void RoleReader::bind_fields() {
         const std::string name = lower(defn->GetFieldDefn(i)->GetNameRef());
         const bool coordinate = m_origin.driver == "CSV" &&
                                 (name == "lon" || name == "lng" || name == "long" || name == "longitude" ||
-                                 name == "lat" || name == "latitude" || name == "x" || name == "y" ||
-                                 name == "wkt");
+                                 name == "lat" || name == "latitude" || name == "x" || name == "y" || name == "wkt");
         if (used.count(i) == 0 && !coordinate) m_attribute_fields.push_back(i);
     }
 }
@@ -366,9 +404,11 @@ void RoleReader::set_up_filters() {
     if (m_options.bbox && (roles.empty() || std::find(roles.begin(), roles.end(), m_role) != roles.end())) {
         m_window = *m_options.bbox;
         const geo::Box& b = *m_window;
-        m_window_geometry = m_geos.from_geometry(geo::Geometry::polygon(
-            {{{{b.min_lon, b.min_lat}, {b.max_lon, b.min_lat}, {b.max_lon, b.max_lat}, {b.min_lon, b.max_lat},
-               {b.min_lon, b.min_lat}}}}));
+        m_window_geometry = m_geos.from_geometry(geo::Geometry::polygon({{{{b.min_lon, b.min_lat},
+                                                                           {b.max_lon, b.min_lat},
+                                                                           {b.max_lon, b.max_lat},
+                                                                           {b.min_lon, b.max_lat},
+                                                                           {b.min_lon, b.min_lat}}}}));
         m_window_prepared = m_geos.prepare(*m_window_geometry);
         if (const auto box = source_box(b)) {
             m_layer->SetSpatialFilterRect(box->min_lon, box->min_lat, box->max_lon, box->max_lat);
@@ -390,6 +430,7 @@ void RoleReader::set_up_filters() {
             accepted = m_count >= 0 && CPLGetLastErrorType() != CE_Failure;
         }
         if (accepted) {
+            m_where = where;
             described += (described.empty() ? "" : "; ") + std::string("where ") + where;
         } else {
             m_layer->SetAttributeFilter(nullptr);
@@ -413,8 +454,8 @@ std::optional<geo::Box> RoleReader::source_box(const geo::Box& b) const {
     double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
     CPLErrorReset();
     // The box's edges densified, then the envelope widened by 0.1% a side: conservative.
-    if (!inverse || !inverse->TransformBounds(b.min_lon, b.min_lat, b.max_lon, b.max_lat, &min_x, &min_y, &max_x,
-                                              &max_y, 21) ||
+    if (!inverse ||
+        !inverse->TransformBounds(b.min_lon, b.min_lat, b.max_lon, b.max_lat, &min_x, &min_y, &max_x, &max_y, 21) ||
         !std::isfinite(min_x) || !std::isfinite(min_y) || !std::isfinite(max_x) || !std::isfinite(max_y)) {
         CPLErrorReset();
         return std::nullopt;  // the loader's own test still applies
@@ -493,7 +534,11 @@ std::string RoleReader::valid_utf8(const char* text, const std::string& fid, con
     bool repaired = false;
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        const std::size_t n = c < 0x80 ? 1 : c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+        const std::size_t n = c < 0x80                 ? 1
+                              : c >= 0xF0 && c <= 0xF4 ? 4
+                              : c >= 0xE0              ? 3
+                              : c >= 0xC2 && c <= 0xDF ? 2
+                                                       : 0;
         bool ok = n > 0 && i + n <= s.size();
         for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
         if (ok) {
@@ -517,8 +562,8 @@ bool RoleReader::accept(const geo::Geometry& g, const std::string& fid) {
                      (g.has_polygons() && !m_spec.polygons);
     if (bad) {
         add(Severity::Error, "wrong_geometry_type", fid,
-            "a " + std::string(geo::to_string(g.type())) + " does not fit the " +
-                std::string(to_string(m_role)) + " role",
+            "a " + std::string(geo::to_string(g.type())) + " does not fit the " + std::string(to_string(m_role)) +
+                " role",
             "check that the right layer is given for --" + std::string(to_string(m_role)));
         return false;
     }
@@ -564,14 +609,14 @@ void RoleReader::repair(geo::Geometry& g, const std::string& fid) {
     if (!m_spec.lines) {
         repaired = geo::Geometry::multi_polygon(std::move(repaired.polygons()));
     }
-    add(Severity::Repair, "invalid_geometry", fid,
-        "invalid geometry (" + reason + ") repaired with GEOS make-valid",
+    add(Severity::Repair, "invalid_geometry", fid, "invalid geometry (" + reason + ") repaired with GEOS make-valid",
         "the repaired geometry is used; fix the source to silence this");
     g = std::move(repaired);
 }
 
 template <typename Fn>
-void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, double progress_to) {
+RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progress, double progress_from,
+                                                double progress_to) {
     const GIntBig total = std::max<GIntBig>(1, m_count >= 0 ? m_count : m_layer->GetFeatureCount(FALSE));
     const std::string stage = "reading " + std::string(to_string(m_role));
     m_layer->ResetReading();
@@ -585,8 +630,8 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
         OGRFeatureUniquePtr feature(m_layer->GetNextFeature());
         if (!feature) {
             if (database && CPLGetLastErrorType() == CE_Failure) {
-                throw LayerError("reading stopped after " + std::to_string(n) + " feature(s): " +
-                                     detail::scrub(detail::last_gdal_error(), m_source),
+                throw LayerError("reading stopped after " + std::to_string(n) +
+                                     " feature(s): " + detail::scrub(detail::last_gdal_error(), m_source),
                                  where(), "check the connection and the server's log");
             }
             break;
@@ -594,8 +639,8 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
         ++n;
         ++m_origin.read;
         if ((n & 0xFFFF) == 0) {
-            report(progress, progress_from + (progress_to - progress_from) * static_cast<double>(n) /
-                                                 static_cast<double>(total),
+            report(progress,
+                   progress_from + (progress_to - progress_from) * static_cast<double>(n) / static_cast<double>(total),
                    stage);
         }
         RawFeature raw;
@@ -621,8 +666,7 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
         raw.label = raw.fid;
         for (std::size_t i = 0; i < m_bindings.size(); ++i) {
             const std::string_view name = m_spec.fields[i].name;
-            if ((name == "id" || name == "iso3" || name == "name") && raw.values[i] &&
-                !trim(*raw.values[i]).empty()) {
+            if ((name == "id" || name == "iso3" || name == "name") && raw.values[i] && !trim(*raw.values[i]).empty()) {
                 raw.label = std::string(trim(*raw.values[i]));
                 break;
             }
@@ -687,15 +731,62 @@ void RoleReader::read(Fn&& fn, const Progress& progress, double progress_from, d
         m_origin.extent.extend(raw.geometry.bounds());
         fn(std::move(raw));
     }
-    if (n == 0) {
+    return ReadStats{n, layer_notes};
+}
+
+void RoleReader::finish(const ReadStats& stats) {
+    if (stats.features == 0) {
         add(Severity::Warning, "empty_layer", {}, "the layer has no features");
     }
-    if (layer_notes.dropped_z_or_m) {
+    if (stats.notes.dropped_z_or_m) {
         add(Severity::Repair, "z_or_m_dropped", {}, "Z or M values dropped: fergana works on lon/lat");
     }
-    if (layer_notes.linearised) {
+    if (stats.notes.linearised) {
         add(Severity::Repair, "curves_linearised", {}, "curved geometries approximated by line segments");
     }
+}
+
+namespace {
+/// An SQL identifier in double quotes, quotes inside doubled.
+std::string quoted_identifier(std::string_view name) {
+    std::string q = "\"";
+    for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+}  // namespace
+
+std::optional<std::pair<GIntBig, GIntBig>> RoleReader::shardable_fid_range() {
+    if (m_origin.driver != "GPKG" || m_window) return std::nullopt;
+    const char* fid_column = m_layer->GetFIDColumn();
+    if (fid_column == nullptr || *fid_column == '\0') return std::nullopt;
+    const auto quoted = quoted_identifier;
+    const std::string sql =
+        "SELECT MIN(" + quoted(fid_column) + "), MAX(" + quoted(fid_column) + ") FROM " + quoted(m_layer->GetName());
+    CPLErrorReset();
+    OGRLayer* result = m_dataset->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (result == nullptr) {
+        CPLErrorReset();
+        return std::nullopt;
+    }
+    std::optional<std::pair<GIntBig, GIntBig>> range;
+    if (OGRFeatureUniquePtr f(result->GetNextFeature());
+        f && f->GetFieldCount() == 2 && f->IsFieldSetAndNotNull(0) && f->IsFieldSetAndNotNull(1)) {
+        range.emplace(f->GetFieldAsInteger64(0), f->GetFieldAsInteger64(1));
+    }
+    m_dataset->ReleaseResultSet(result);
+    return range;
+}
+
+void RoleReader::restrict_fids(GIntBig first, GIntBig last) {
+    const std::string fid = quoted_identifier(m_layer->GetFIDColumn());
+    const std::string range = fid + " >= " + std::to_string(first) + " AND " + fid + " <= " + std::to_string(last);
+    const std::string where = m_where.empty() ? range : "(" + m_where + ") AND (" + range + ")";
+    CPLErrorReset();
+    if (m_layer->SetAttributeFilter(where.c_str()) != OGRERR_NONE) {
+        throw LayerError("cannot read the layer in parts: " + detail::last_gdal_error(), this->where(),
+                         "read it on one thread with --threads 1");
+    }
+    m_count = last - first + 1;  // at most: a hint for progress and reserving
 }
 
 // ---------------------------------------------------------------------------
@@ -753,9 +844,7 @@ public:
     }
 
     /// The id that messages name: the canonical id, else the FID.
-    static std::string display_id(const std::string& id, const RawFeature& raw) {
-        return id.empty() ? raw.label : id;
-    }
+    static std::string display_id(const std::string& id, const RawFeature& raw) { return id.empty() ? raw.label : id; }
 
     void error(const RawFeature& raw, const std::string& id, const char* code, const std::string& field,
                std::string message, std::string hint = {}) {
@@ -784,8 +873,8 @@ private:
         throw std::out_of_range("no canonical field " + std::string(field));
     }
 
-    void add(Severity s, const char* code, const RawFeature& raw, const std::string& id,
-             const std::string& field, std::string message, std::string hint) {
+    void add(Severity s, const char* code, const RawFeature& raw, const std::string& id, const std::string& field,
+             std::string message, std::string hint) {
         // Name the source field the user knows, not only the canonical one.
         std::string field_name = field;
         if (const auto i = find(field)) {
@@ -794,8 +883,8 @@ private:
                 field_name = b.source_name + " (" + field + ")";
             }
         }
-        m_findings.add(Finding{s, code, m_reader.where(display_id(id, raw), field_name), std::move(message),
-                               std::move(hint)});
+        m_findings.add(
+            Finding{s, code, m_reader.where(display_id(id, raw), field_name), std::move(message), std::move(hint)});
     }
 };
 
@@ -810,180 +899,292 @@ std::string normalise_pair(std::string pair) {
     return a + "-" + b;
 }
 
-void load_role(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options,
-               Dataset& data, const Progress& progress, double from, double to, OpenDatabases& databases) {
+/// An incident from a raw feature, appended to `out`; what is wrong goes to the Maker's findings.
+void make_incident(Maker& m, RawFeature&& raw, std::vector<Incident>& out) {
+    Incident i;
+    i.id = m.text(raw, "id");
+    if (i.id.empty()) i.id = raw.fid;
+    const std::string date = m.text(raw, "date");
+    if (!date.empty()) {
+        i.date = parse_date_range(date);
+        if (!i.date) {
+            m.error(raw, i.id, "bad_date", "date", "'" + date + "' is not a date",
+                    "use YYYY-MM-DD, or a range YYYY-MM-DD/YYYY-MM-DD");
+        }
+    }
+    i.type = lower(m.text(raw, "type"));
+    i.fatalities = m.integer(raw, i.id, "fatalities");
+    i.injured = m.integer(raw, i.id, "injured");
+    i.displaced = m.integer(raw, i.id, "displaced");
+    for (auto* count : {&i.fatalities, &i.injured, &i.displaced}) {
+        if (*count && **count < 0) {
+            m.error(raw, i.id, "negative_value", "fatalities/injured/displaced",
+                    "negative count " + std::to_string(**count));
+        }
+    }
+    i.description = m.text(raw, "description");
+    i.source = m.text(raw, "source");
+    i.precision_m = m.real(raw, i.id, "precision_m");
+    if (raw.geometry.points().size() != 1) {
+        m.error(raw, i.id, "wrong_geometry_type", {}, "an incident must be one point");
+        return;
+    }
+    i.position = raw.geometry.points().front();
+    i.attributes = std::move(raw.attributes);
+    out.push_back(std::move(i));
+}
+
+/// Reads a role's features, each made by make(maker, raw, out). A large layer whose source
+/// allows it (RoleReader::shardable_fid_range) is read in parts by FID range, one
+/// connection and thread each (LoadOptions::threads): GDAL's reading and the typing of the
+/// features are most of the time of loading a million incidents. Features, findings and
+/// counts come out as from one read: parts in FID order, each part's findings after the
+/// previous part's, the layer's own findings last.
+template <typename T, typename Make>
+void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool explicit_source,
+                   const LoadOptions& options, Findings& findings, std::vector<T>& out, Make make,
+                   const Progress& progress, double from, double to) {
+    const std::size_t expected = reader.expected_count();
+    std::size_t parts = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    if (options.parallel_read_from > 0) {
+        parts = std::min(parts, std::max<std::size_t>(1, expected / options.parallel_read_from));
+    } else {
+        parts = 1;
+    }
+    std::optional<std::pair<GIntBig, GIntBig>> range;
+    if (parts > 1) range = reader.shardable_fid_range();
+    if (range && range->second - range->first + 1 < static_cast<GIntBig>(parts)) range.reset();
+
+    // Reserved up front: growing a vector of a million features copies and faults in its
+    // memory several times over.
+    out.reserve(out.size() + expected);
+    advise_huge_pages(out.data(), out.capacity() * sizeof(T));
+    if (!range) {
+        Maker m(reader, spec(role), findings);
+        reader.read([&](RawFeature&& raw) { make(m, std::move(raw), out); }, progress, from, to);
+        return;
+    }
+
+    struct Part {
+        std::unique_ptr<RoleReader> reader;
+        Findings opening;   // what opening the layer again found: already reported by `reader`
+        Findings findings;  // what reading this part found
+        std::vector<T> features;
+        RoleReader::ReadStats stats;
+        std::exception_ptr error;
+    };
+    std::vector<Part> others(parts - 1);
+    const GIntBig first = range->first;
+    const GIntBig span = range->second - range->first + 1;
+    auto bound = [&](std::size_t k) {  // first FID of part k
+        return first + static_cast<GIntBig>(static_cast<long double>(span) * static_cast<long double>(k) /
+                                            static_cast<long double>(parts));
+    };
+    OpenDatabases unused;  // parts are files: each opens its own
+    for (std::size_t k = 1; k < parts; ++k) {
+        Part& part = others[k - 1];
+        part.reader = std::make_unique<RoleReader>(role, where, explicit_source, options, part.opening, unused);
+        part.reader->report_to(part.findings);
+        part.reader->restrict_fids(bound(k), bound(k + 1) - 1);
+        part.features.reserve(expected / parts + 1);
+        advise_huge_pages(part.features.data(), part.features.capacity() * sizeof(T));
+    }
+    reader.restrict_fids(bound(0), bound(1) - 1);
+
+    std::vector<std::thread> threads;
+    threads.reserve(others.size());
+    for (Part& part : others) {
+        threads.emplace_back([&part, &make, role] {
+            try {
+                Maker m(*part.reader, spec(role), part.findings);
+                part.stats = part.reader->read_features(
+                    [&](RawFeature&& raw) { make(m, std::move(raw), part.features); }, {}, 0.0, 1.0);
+            } catch (...) {
+                part.error = std::current_exception();
+            }
+        });
+    }
+    RoleReader::ReadStats stats;
+    std::exception_ptr error;
+    try {
+        Maker m(reader, spec(role), findings);
+        stats = reader.read_features([&](RawFeature&& raw) { make(m, std::move(raw), out); }, progress, from,
+                                     from + (to - from) / static_cast<double>(parts));
+    } catch (...) {
+        error = std::current_exception();
+    }
+    for (std::thread& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+    for (Part& part : others) {
+        if (part.error) std::rethrow_exception(part.error);
+    }
+    for (Part& part : others) {
+        out.insert(out.end(), std::make_move_iterator(part.features.begin()),
+                   std::make_move_iterator(part.features.end()));
+        std::vector<T>().swap(part.features);
+        findings.absorb(std::move(part.findings));
+        reader.add_origin_counts(part.reader->origin());
+        stats.add(part.stats);
+    }
+    reader.restore_filter();
+    reader.set_parts(parts);
+    reader.finish(stats);
+}
+
+void load_role(Role role, const RoleSource& where, bool explicit_source, const LoadOptions& options, Dataset& data,
+               const Progress& progress, double from, double to, OpenDatabases& databases) {
     RoleReader reader(role, where, explicit_source, options, data.findings, databases);
     Maker m(reader, spec(role), data.findings);
     switch (role) {
         case Role::Countries:
-            reader.read([&](RawFeature&& raw) {
-                Country c;
-                c.ref.id = raw.fid;
-                c.iso3 = m.text(raw, "iso3");
-                for (char& ch : c.iso3) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-                if (c.iso3.empty()) m.error(raw, {}, "missing_field", "iso3", "no ISO3 code",
-                                            "map the field with --field countries.iso3=FIELD");
-                c.ref.id = c.iso3.empty() ? raw.fid : c.iso3;
-                c.name = m.text(raw, "name");
-                c.source = m.text(raw, "source");
-                c.valid = m.validity(raw, c.ref.id);
-                c.geometry = std::move(raw.geometry);
-                c.attributes = std::move(raw.attributes);
-                data.countries.features.push_back(std::move(c));
-            }, progress, from, to);
+            reader.read(
+                [&](RawFeature&& raw) {
+                    Country c;
+                    c.ref.id = raw.fid;
+                    c.iso3 = m.text(raw, "iso3");
+                    for (char& ch : c.iso3) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                    if (c.iso3.empty())
+                        m.error(raw, {}, "missing_field", "iso3", "no ISO3 code",
+                                "map the field with --field countries.iso3=FIELD");
+                    c.ref.id = c.iso3.empty() ? raw.fid : c.iso3;
+                    c.name = m.text(raw, "name");
+                    c.source = m.text(raw, "source");
+                    c.valid = m.validity(raw, c.ref.id);
+                    c.geometry = std::move(raw.geometry);
+                    c.attributes = std::move(raw.attributes);
+                    data.countries.features.push_back(std::move(c));
+                },
+                progress, from, to);
             data.countries.origin = reader.origin();
             break;
         case Role::Borders:
-            reader.read([&](RawFeature&& raw) {
-                Border b;
-                b.ref.id = raw.fid;
-                b.pair = normalise_pair(m.text(raw, "pair"));
-                b.source = m.text(raw, "source");
-                const std::string status = lower(m.text(raw, "status"));
-                if (status.empty()) {
-                    b.status = BorderStatus::Unknown;
-                } else if (auto s = border_status_from_string(status)) {
-                    b.status = *s;
-                } else {
-                    m.error(raw, {}, "bad_status", "status", "'" + status + "' is not a border status",
-                            "use agreed, delimited, demarcated, disputed or unknown");
-                }
-                b.valid = m.validity(raw, raw.fid);
-                b.geometry = std::move(raw.geometry);
-                b.attributes = std::move(raw.attributes);
-                data.borders.features.push_back(std::move(b));
-            }, progress, from, to);
+            reader.read(
+                [&](RawFeature&& raw) {
+                    Border b;
+                    b.ref.id = raw.fid;
+                    b.pair = normalise_pair(m.text(raw, "pair"));
+                    b.source = m.text(raw, "source");
+                    const std::string status = lower(m.text(raw, "status"));
+                    if (status.empty()) {
+                        b.status = BorderStatus::Unknown;
+                    } else if (auto s = border_status_from_string(status)) {
+                        b.status = *s;
+                    } else {
+                        m.error(raw, {}, "bad_status", "status", "'" + status + "' is not a border status",
+                                "use agreed, delimited, demarcated, disputed or unknown");
+                    }
+                    b.valid = m.validity(raw, raw.fid);
+                    b.geometry = std::move(raw.geometry);
+                    b.attributes = std::move(raw.attributes);
+                    data.borders.features.push_back(std::move(b));
+                },
+                progress, from, to);
             data.borders.origin = reader.origin();
             break;
         case Role::Claims:
-            reader.read([&](RawFeature&& raw) {
-                Claim c;
-                c.ref.id = raw.fid;
-                c.claimant = m.text(raw, "claimant");
-                if (c.claimant.empty()) m.error(raw, {}, "missing_field", "claimant", "no claimant",
-                                                "map the field with --field claims.claimant=FIELD");
-                c.pair = normalise_pair(m.text(raw, "pair"));
-                c.source = m.text(raw, "source");
-                c.valid = m.validity(raw, raw.fid);
-                c.geometry = std::move(raw.geometry);
-                c.attributes = std::move(raw.attributes);
-                data.claims.features.push_back(std::move(c));
-            }, progress, from, to);
+            reader.read(
+                [&](RawFeature&& raw) {
+                    Claim c;
+                    c.ref.id = raw.fid;
+                    c.claimant = m.text(raw, "claimant");
+                    if (c.claimant.empty())
+                        m.error(raw, {}, "missing_field", "claimant", "no claimant",
+                                "map the field with --field claims.claimant=FIELD");
+                    c.pair = normalise_pair(m.text(raw, "pair"));
+                    c.source = m.text(raw, "source");
+                    c.valid = m.validity(raw, raw.fid);
+                    c.geometry = std::move(raw.geometry);
+                    c.attributes = std::move(raw.attributes);
+                    data.claims.features.push_back(std::move(c));
+                },
+                progress, from, to);
             data.claims.origin = reader.origin();
             break;
         case Role::Enclaves:
-            reader.read([&](RawFeature&& raw) {
-                Enclave e;
-                e.name = m.text(raw, "name");
-                e.ref.id = e.name.empty() ? raw.fid : e.name;
-                e.owner = m.text(raw, "owner");
-                e.host = m.text(raw, "host");
-                e.source = m.text(raw, "source");
-                e.valid = m.validity(raw, e.ref.id);
-                e.geometry = std::move(raw.geometry);
-                e.attributes = std::move(raw.attributes);
-                data.enclaves.features.push_back(std::move(e));
-            }, progress, from, to);
+            reader.read(
+                [&](RawFeature&& raw) {
+                    Enclave e;
+                    e.name = m.text(raw, "name");
+                    e.ref.id = e.name.empty() ? raw.fid : e.name;
+                    e.owner = m.text(raw, "owner");
+                    e.host = m.text(raw, "host");
+                    e.source = m.text(raw, "source");
+                    e.valid = m.validity(raw, e.ref.id);
+                    e.geometry = std::move(raw.geometry);
+                    e.attributes = std::move(raw.attributes);
+                    data.enclaves.features.push_back(std::move(e));
+                },
+                progress, from, to);
             data.enclaves.origin = reader.origin();
             break;
         case Role::Water:
-            reader.read([&](RawFeature&& raw) {
-                WaterFeature w;
-                w.id = m.text(raw, "id");
-                w.ref.id = Maker::display_id(w.id, raw);
-                if (w.id.empty()) w.id = raw.fid;
-                w.name = m.text(raw, "name");
-                w.kind = lower(m.text(raw, "kind"));
-                w.source = m.text(raw, "source");
-                w.accuracy_m = m.real(raw, w.ref.id, "accuracy_m");
-                if (w.accuracy_m && *w.accuracy_m < 0) {
-                    m.warning(raw, w.id, "negative_value", "accuracy_m", "negative accuracy: taken as unknown");
-                    w.accuracy_m.reset();
-                }
-                w.geometry = std::move(raw.geometry);
-                w.attributes = std::move(raw.attributes);
-                data.water.features.push_back(std::move(w));
-            }, progress, from, to);
+            reader.read(
+                [&](RawFeature&& raw) {
+                    WaterFeature w;
+                    w.id = m.text(raw, "id");
+                    w.ref.id = Maker::display_id(w.id, raw);
+                    if (w.id.empty()) w.id = raw.fid;
+                    w.name = m.text(raw, "name");
+                    w.kind = lower(m.text(raw, "kind"));
+                    w.source = m.text(raw, "source");
+                    w.accuracy_m = m.real(raw, w.ref.id, "accuracy_m");
+                    if (w.accuracy_m && *w.accuracy_m < 0) {
+                        m.warning(raw, w.id, "negative_value", "accuracy_m", "negative accuracy: taken as unknown");
+                        w.accuracy_m.reset();
+                    }
+                    w.geometry = std::move(raw.geometry);
+                    w.attributes = std::move(raw.attributes);
+                    data.water.features.push_back(std::move(w));
+                },
+                progress, from, to);
             data.water.origin = reader.origin();
             break;
         case Role::Settlements:
-            reader.read([&](RawFeature&& raw) {
-                Settlement s;
-                s.id = m.text(raw, "id");
-                s.ref.id = Maker::display_id(s.id, raw);
-                if (s.id.empty()) s.id = raw.fid;
-                s.name = m.text(raw, "name");
-                s.country = m.text(raw, "country");
-                s.population = m.integer(raw, s.id, "population");
-                if (s.population && *s.population < 0) {
-                    m.warning(raw, s.id, "negative_population", "population",
-                              "negative population " + std::to_string(*s.population) + ": taken as unknown");
-                    s.population.reset();
-                }
-                s.source = m.text(raw, "source");
-                if (raw.geometry.points().size() != 1) {
-                    m.error(raw, s.id, "wrong_geometry_type", {}, "a settlement must be one point");
-                    return;
-                }
-                s.position = raw.geometry.points().front();
-                s.attributes = std::move(raw.attributes);
-                data.settlements.features.push_back(std::move(s));
-            }, progress, from, to);
+            reader.read(
+                [&](RawFeature&& raw) {
+                    Settlement s;
+                    s.id = m.text(raw, "id");
+                    s.ref.id = Maker::display_id(s.id, raw);
+                    if (s.id.empty()) s.id = raw.fid;
+                    s.name = m.text(raw, "name");
+                    s.country = m.text(raw, "country");
+                    s.population = m.integer(raw, s.id, "population");
+                    if (s.population && *s.population < 0) {
+                        m.warning(raw, s.id, "negative_population", "population",
+                                  "negative population " + std::to_string(*s.population) + ": taken as unknown");
+                        s.population.reset();
+                    }
+                    s.source = m.text(raw, "source");
+                    if (raw.geometry.points().size() != 1) {
+                        m.error(raw, s.id, "wrong_geometry_type", {}, "a settlement must be one point");
+                        return;
+                    }
+                    s.position = raw.geometry.points().front();
+                    s.attributes = std::move(raw.attributes);
+                    data.settlements.features.push_back(std::move(s));
+                },
+                progress, from, to);
             data.settlements.origin = reader.origin();
             break;
         case Role::Incidents:
-            // Reserved up front: growing a vector of a million incidents copies and faults in
-            // its memory several times over.
-            data.incidents.features.reserve(reader.expected_count());
-            advise_huge_pages(data.incidents.features.data(),
-                              data.incidents.features.capacity() * sizeof(Incident));
-            reader.read([&](RawFeature&& raw) {
-                Incident i;
-                i.id = m.text(raw, "id");
-                if (i.id.empty()) i.id = raw.fid;
-                const std::string date = m.text(raw, "date");
-                if (!date.empty()) {
-                    i.date = parse_date_range(date);
-                    if (!i.date) {
-                        m.error(raw, i.id, "bad_date", "date", "'" + date + "' is not a date",
-                                "use YYYY-MM-DD, or a range YYYY-MM-DD/YYYY-MM-DD");
-                    }
-                }
-                i.type = lower(m.text(raw, "type"));
-                i.fatalities = m.integer(raw, i.id, "fatalities");
-                i.injured = m.integer(raw, i.id, "injured");
-                i.displaced = m.integer(raw, i.id, "displaced");
-                for (auto* count : {&i.fatalities, &i.injured, &i.displaced}) {
-                    if (*count && **count < 0) {
-                        m.error(raw, i.id, "negative_value", "fatalities/injured/displaced",
-                                "negative count " + std::to_string(**count));
-                    }
-                }
-                i.description = m.text(raw, "description");
-                i.source = m.text(raw, "source");
-                i.precision_m = m.real(raw, i.id, "precision_m");
-                if (raw.geometry.points().size() != 1) {
-                    m.error(raw, i.id, "wrong_geometry_type", {}, "an incident must be one point");
-                    return;
-                }
-                i.position = raw.geometry.points().front();
-                i.attributes = std::move(raw.attributes);
-                data.incidents.features.push_back(std::move(i));
-            }, progress, from, to);
+            read_in_parts(reader, role, where, explicit_source, options, data.findings, data.incidents.features,
+                          make_incident, progress, from, to);
             data.incidents.origin = reader.origin();
             break;
         case Role::Disputed:
-            reader.read([&](RawFeature&& raw) {
-                DisputedFeature d;
-                d.ref.id = raw.label;
-                d.pair = normalise_pair(m.text(raw, "pair"));
-                d.claimant = m.text(raw, "claimant");
-                d.other = m.text(raw, "other");
-                d.source = m.text(raw, "source");
-                d.geometry = std::move(raw.geometry);
-                d.attributes = std::move(raw.attributes);
-                data.disputed.features.push_back(std::move(d));
-            }, progress, from, to);
+            reader.read(
+                [&](RawFeature&& raw) {
+                    DisputedFeature d;
+                    d.ref.id = raw.label;
+                    d.pair = normalise_pair(m.text(raw, "pair"));
+                    d.claimant = m.text(raw, "claimant");
+                    d.other = m.text(raw, "other");
+                    d.source = m.text(raw, "source");
+                    d.geometry = std::move(raw.geometry);
+                    d.attributes = std::move(raw.attributes);
+                    data.disputed.features.push_back(std::move(d));
+                },
+                progress, from, to);
             data.disputed.origin = reader.origin();
             break;
     }
@@ -1030,8 +1231,7 @@ void check_swapped(const LayerOrigin& origin, const geo::Box& reference, Finding
     const geo::Box& e = origin.extent;
     const geo::Box swapped{e.min_lat, e.min_lon, e.max_lat, e.max_lon};
     if (!e.intersects(reference) && swapped.intersects(reference)) {
-        findings.add(Finding{Severity::Error, "swapped_coordinates",
-                             Location{origin.source, origin.layer, {}, {}},
+        findings.add(Finding{Severity::Error, "swapped_coordinates", Location{origin.source, origin.layer, {}, {}},
                              "the layer lies nowhere near the countries, but would with longitude and "
                              "latitude swapped",
                              "swap the axes in the source (for CSV, check which column is lon and lat)"});
@@ -1067,12 +1267,13 @@ void resolve_country_overlaps(Layer<Country>& countries, Findings& findings) {
                 const double km2 = geo::area_m2(part) / 1e6;
                 char area[32];
                 std::snprintf(area, sizeof area, "%.2f", km2);
-                findings.add(Finding{
-                    Severity::Repair, "overlap_resolved",
-                    Location{countries.origin.source, countries.origin.layer, list[b].ref.id, {}},
-                    "a part of " + list[a].iso3 + " (" + area + " km²) lies inside " + list[b].iso3 +
-                        ", which has no hole there: subtracted from " + list[b].iso3 + " as an enclave",
-                    {}});
+                findings.add(Finding{Severity::Repair,
+                                     "overlap_resolved",
+                                     Location{countries.origin.source, countries.origin.layer, list[b].ref.id, {}},
+                                     "a part of " + list[a].iso3 + " (" + area + " km²) lies inside " + list[b].iso3 +
+                                         ", which has no hole there: subtracted from " + list[b].iso3 +
+                                         " as an enclave",
+                                     {}});
             }
         }
     }
@@ -1095,8 +1296,8 @@ void add_field_mapping(LoadOptions& options, std::string_view mapping) {
     }
     const std::string field(mapping.substr(dot + 1, eq - dot - 1));
     const auto& fields = spec(*role).fields;
-    const bool known = std::any_of(fields.begin(), fields.end(),
-                                   [&](const CanonicalField& f) { return f.name == field; });
+    const bool known =
+        std::any_of(fields.begin(), fields.end(), [&](const CanonicalField& f) { return f.name == field; });
     if (!known) {
         std::string names;
         for (const auto& f : fields) names += (names.empty() ? "" : ", ") + std::string(f.name);
@@ -1110,9 +1311,8 @@ Dataset load_dataset(const LoadOptions& options, const Progress& progress) {
     detail::ensure_gdal();
     Dataset data;
     const std::string default_source = options.data.empty() ? default_data_source() : options.data;
-    std::vector<Role> roles = options.wanted.empty()
-                                  ? std::vector<Role>(all_roles.begin(), all_roles.end())
-                                  : options.wanted;
+    std::vector<Role> roles =
+        options.wanted.empty() ? std::vector<Role>(all_roles.begin(), all_roles.end()) : options.wanted;
 
     OpenDatabases databases;
     // Which layers of the default source exist, to know which roles it provides.
@@ -1153,9 +1353,12 @@ Dataset load_dataset(const LoadOptions& options, const Progress& progress) {
         load_role(role, where, explicit_source, options, data, progress, from, to, databases);
     }
 
-    check_duplicate_ids(data.water, [](const WaterFeature& f) -> const std::string& { return f.id; }, data.findings);
-    check_duplicate_ids(data.settlements, [](const Settlement& f) -> const std::string& { return f.id; }, data.findings);
-    check_duplicate_ids(data.incidents, [](const Incident& f) -> const std::string& { return f.id; }, data.findings);
+    check_duplicate_ids(
+        data.water, [](const WaterFeature& f) -> const std::string& { return f.id; }, data.findings);
+    check_duplicate_ids(
+        data.settlements, [](const Settlement& f) -> const std::string& { return f.id; }, data.findings);
+    check_duplicate_ids(
+        data.incidents, [](const Incident& f) -> const std::string& { return f.id; }, data.findings);
     if (data.countries.present()) {
         const geo::Box reference = data.countries.origin.extent;
         for (Role role : all_roles) {
@@ -1168,8 +1371,8 @@ Dataset load_dataset(const LoadOptions& options, const Progress& progress) {
     // Errors stop the load; with --strict, so does every other finding.
     for (const Finding& f : options.keep_going ? std::vector<Finding>{} : data.findings.list()) {
         if (f.severity == Severity::Error || options.strict) {
-            const std::size_t errors = options.strict ? data.findings.list().size()
-                                                      : data.findings.count(Severity::Error);
+            const std::size_t errors =
+                options.strict ? data.findings.list().size() : data.findings.count(Severity::Error);
             std::string hint = f.hint;
             if (errors > 1) {
                 hint += std::string(hint.empty() ? "" : "; ") + std::to_string(errors - 1) +

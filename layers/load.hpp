@@ -45,6 +45,12 @@ struct LoadOptions {
     /// Refuse a layer with more features than this (--max-features); 0: no limit. Counted
     /// after the source's filters (bbox, incident dates and types).
     std::int64_t max_features = 0;
+    /// Threads for reading a large layer in parts (a GeoPackage's incidents, by FID range,
+    /// one connection each); 0 (default): one per hardware thread. The result is the same
+    /// whatever the number.
+    unsigned threads = 0;
+    /// A layer is read in parts when it has at least this many features per part; 0: never.
+    std::size_t parallel_read_from = 100000;
 
     /// Read only the features meeting this box, WGS84 lon/lat (--bbox, a map's extent);
     /// nullopt (the default): everything. The source filters first, with the box widened

@@ -66,6 +66,7 @@ public:
         m_load.incidents_to = m_filter.to;
         m_load.incident_types = m_filter.types;
         m_options.threads = parse_threads(m_threads);
+        m_load.threads = m_options.threads;
         m_options.per_incident = !m_per_incident.empty();
         if (!m_per_incident.empty()) (void)layers::format_for(m_per_incident);
         for (const auto& [option, value] : {std::pair{"--per-incident", &m_per_incident}, std::pair{"--summary", &m_summary}}) {
@@ -86,6 +87,7 @@ public:
         data.require(layers::Role::Incidents);
         data.require(layers::Role::Settlements);
         provenance.add_inputs(data);
+        provenance.phase("read");
         provenance.set("radius_m", m_options.radius_m);
         for (const auto& [type, r] : m_options.radius_by_type) provenance.set("radius_m." + type, r);
         provenance.set("from", m_from);
@@ -94,6 +96,7 @@ public:
         provenance.set("bbox", m_data.bbox());
         const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
         const analysis::AffectedResult result = analysis::affected(data, selected, m_options, context.progress);
+        provenance.phase("compute");
 
         if (m_output.wanted()) m_output.write(affected_table(data, result), provenance);
         if (!m_per_incident.empty()) {

@@ -211,6 +211,7 @@ public:
         if (!m_merge_gap.empty())
             m_options.merge_gap_m = parse_distance_m(m_merge_gap, "--merge-gap", true);
         m_options.threads = parse_threads(m_threads);
+        m_load.threads = m_options.threads;
         m_options.zones = !m_no_zones;
         for (const std::string& p : split_list(m_pairs, false)) {
             const std::string n = normalise_pair(p);
@@ -261,6 +262,7 @@ public:
                           std::make_move_iterator(more.end()));
         }
         assign_pairs(claims);
+        provenance.phase("read");
 
         analysis::DisputedInput input;
         input.borders = data.borders.features;
@@ -271,6 +273,7 @@ public:
         input.incidents = data.incidents.features;
         const analysis::DisputedResult result =
             analysis::analyse_disputed(input, m_options, context.progress);
+        provenance.phase("compute");
 
         provenance.set("as_of", result.as_of.to_string());
         provenance.set("tolerance_m", m_options.tolerance_m);

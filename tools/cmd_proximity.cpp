@@ -71,6 +71,7 @@ public:
         if (!m_as_of.empty()) m_options.as_of = parse_date_option(m_as_of, "--as-of");
         m_options.follow_incident_dates = !m_fixed_date;
         m_options.threads = parse_threads(m_threads);
+        m_load.threads = m_options.threads;
         if (!m_measure.empty()) {
             m_options.measure = parse_measures(m_measure);
             if (!m_options.measure.all()) m_load.wanted = roles_for(m_options.measure);
@@ -84,8 +85,10 @@ public:
         data.require(layers::Role::Incidents);
         for (const layers::DisputedFeature& d : data.disputed.features) m_options.disputed.push_back(d.geometry);
         provenance.add_inputs(data);
+        provenance.phase("read");
         const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
         const analysis::ProximityResult result = analysis::proximity(data, selected, m_options, context.progress);
+        provenance.phase("compute");
 
         provenance.set("as_of", (m_options.as_of ? *m_options.as_of : layers::Date::today()).to_string());
         provenance.set("borders_in_force", m_fixed_date ? "on --as-of" : "on each incident's date");

@@ -2,12 +2,12 @@
 
 #include "geo/geodesic.hpp"
 #include "geo/version.hpp"
-#include "layers/source_info.hpp"
 #include "layers/output.hpp"
+#include "layers/source_info.hpp"
 #include "layers/versions.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -47,7 +47,8 @@ Provenance::Provenance(std::string command, std::vector<std::string> argv)
     : m_command(std::move(command)),
       m_argv(std::move(argv)),
       m_started(std::chrono::system_clock::now()),
-      m_clock(std::chrono::steady_clock::now()) {
+      m_clock(std::chrono::steady_clock::now()),
+      m_phase_clock(m_clock) {
     for (std::string& a : m_argv) a = layers::redact_source(a);
 }
 
@@ -105,19 +106,19 @@ std::string Provenance::to_json() const {
     j["settings"] = settings;
     j["inputs"] = ordered_json::array();
     for (const Input& in : m_inputs) {
-        j["inputs"].push_back({{"role", in.role},
-                               {"source", in.source},
-                               {"layer", in.layer},
-                               {"driver", in.driver},
-                               {"crs", in.crs},
-                               {"features", in.features},
-                               {"skipped", in.skipped},
-                               {"read", in.read},
-                               {"source_filter", in.source_filter.empty() ? ordered_json(nullptr)
-                                                                          : ordered_json(in.source_filter)},
-                               {"server", in.server.empty() ? ordered_json(nullptr) : ordered_json(in.server)},
-                               {"sha256", in.sha256.empty() ? ordered_json(nullptr) : ordered_json(in.sha256)},
-                               {"bytes", in.bytes < 0 ? ordered_json(nullptr) : ordered_json(in.bytes)}});
+        j["inputs"].push_back(
+            {{"role", in.role},
+             {"source", in.source},
+             {"layer", in.layer},
+             {"driver", in.driver},
+             {"crs", in.crs},
+             {"features", in.features},
+             {"skipped", in.skipped},
+             {"read", in.read},
+             {"source_filter", in.source_filter.empty() ? ordered_json(nullptr) : ordered_json(in.source_filter)},
+             {"server", in.server.empty() ? ordered_json(nullptr) : ordered_json(in.server)},
+             {"sha256", in.sha256.empty() ? ordered_json(nullptr) : ordered_json(in.sha256)},
+             {"bytes", in.bytes < 0 ? ordered_json(nullptr) : ordered_json(in.bytes)}});
     }
     j["findings"] = {{"errors", m_errors}, {"warnings", m_warnings}, {"repairs", m_repairs}};
     j["outputs"] = m_outputs;
@@ -127,9 +128,21 @@ std::string Provenance::to_json() const {
     char started[32];
     std::strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
     j["started_utc"] = started;
-    j["duration_s"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_clock).count();
+    const auto now = std::chrono::steady_clock::now();
+    j["duration_s"] = std::chrono::duration<double>(now - m_clock).count();
+    if (!m_phases.empty()) {
+        ordered_json phases = ordered_json::object();
+        for (const auto& [name, seconds] : m_phases) phases[name] = seconds;
+        phases["write"] = std::chrono::duration<double>(now - m_phase_clock).count();
+        j["phases_s"] = phases;
+    }
     return j.dump(2) + "\n";
+}
+
+void Provenance::phase(const std::string& name) {
+    const auto now = std::chrono::steady_clock::now();
+    m_phases.emplace_back(name, std::chrono::duration<double>(now - m_phase_clock).count());
+    m_phase_clock = now;
 }
 
 std::string Provenance::sidecar_path(const std::string& output) {

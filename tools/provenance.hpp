@@ -28,6 +28,9 @@ public:
     /// Records one setting (option value, tolerance, radius, as-of date...). Kept in call order.
     void set(const std::string& key, const std::string& value);
     void set(const std::string& key, double value);
+    /// Ends a phase of the run ("read", "compute"): its seconds since the previous phase ended
+    /// (or the start) go in `phases_s`; what follows the last phase is "write".
+    void phase(const std::string& name);
     /// Records an output (a connection string is redacted).
     void add_output(const std::string& path);
 
@@ -56,6 +59,8 @@ private:
     std::vector<Input> m_inputs;
     std::vector<std::pair<std::string, std::string>> m_settings;
     std::vector<std::pair<std::string, double>> m_numbers;
+    std::vector<std::pair<std::string, double>> m_phases;
+    std::chrono::steady_clock::time_point m_phase_clock;
     std::vector<std::string> m_outputs;
     std::size_t m_errors = 0, m_warnings = 0, m_repairs = 0;
 };
