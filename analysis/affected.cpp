@@ -40,8 +40,7 @@ constexpr std::size_t max_reaches = std::numeric_limits<std::uint16_t>::max();
 
 // How many threads parallel_for runs for `count` items taken `grain` at a time.
 unsigned worker_count(std::size_t count, std::size_t grain, unsigned threads) {
-    if (threads == 0)
-        threads = std::max(1U, std::thread::hardware_concurrency());
+    if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
     const std::size_t chunks = (count + grain - 1) / grain;
     return static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, chunks)));
 }
@@ -61,14 +60,12 @@ void parallel_for(std::size_t count, std::size_t grain, unsigned threads, Fn&& f
         try {
             while (!failed.load(std::memory_order_relaxed)) {
                 const std::size_t chunk = next.fetch_add(1, std::memory_order_relaxed);
-                if (chunk >= chunks)
-                    break;
+                if (chunk >= chunks) break;
                 fn(chunk * grain, std::min(count, (chunk + 1) * grain), worker);
             }
         } catch (...) {
             const std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error)
-                error = std::current_exception();
+            if (!error) error = std::current_exception();
             failed = true;
         }
     };
@@ -82,8 +79,7 @@ void parallel_for(std::size_t count, std::size_t grain, unsigned threads, Fn&& f
     }
     run(0);
     for (std::thread& t : pool) t.join();
-    if (error)
-        std::rethrow_exception(error);
+    if (error) std::rethrow_exception(error);
 }
 
 // A selected incident as the settlement scan reads it (40 bytes: a cell's incidents are read
@@ -130,17 +126,14 @@ public:
             }
         }
         for (std::size_t d = 0; d < 3; ++d) {
-            if (!std::isfinite(hi[d] - m_origin[d]))
-                return;  // reaches everything: one cell
+            if (!std::isfinite(hi[d] - m_origin[d])) return;  // reaches everything: one cell
         }
         const double max_cells = 2.0 * static_cast<double>(incidents) + 64.0;
         m_cell_m = max_chord_m > 0.0 ? 0.5 * max_chord_m : 1.0;
         for (;;) {
             double cells = 1.0;
-            for (std::size_t d = 0; d < 3; ++d)
-                cells *= std::ceil((hi[d] - m_origin[d]) / m_cell_m);
-            if (cells <= max_cells)
-                break;
+            for (std::size_t d = 0; d < 3; ++d) cells *= std::ceil((hi[d] - m_origin[d]) / m_cell_m);
+            if (cells <= max_cells) break;
             m_cell_m *= 2.0;
         }
         for (std::size_t d = 0; d < 3; ++d) {
@@ -152,8 +145,7 @@ public:
     // called twice per incident, from several threads.
     template <typename Locate>
     void fill(std::size_t count, unsigned threads, Locate&& locate) {
-        if (m_empty)
-            return;
+        if (m_empty) return;
         const std::size_t cells = m_dims[0] * m_dims[1] * m_dims[2];
         // Per incident: its cell (outside: `cells`), then its place among the items.
         std::unique_ptr<std::uint32_t[]> slot(new std::uint32_t[count]);
@@ -161,8 +153,7 @@ public:
         parallel_for(count, 16384, threads, [&](std::size_t begin, std::size_t end, unsigned) {
             for (std::size_t k = begin; k < end; ++k) {
                 Located e;
-                slot[k] = static_cast<std::uint32_t>(
-                    locate(k, e) ? cell_of(e.ecef()).value_or(cells) : cells);
+                slot[k] = static_cast<std::uint32_t>(locate(k, e) ? cell_of(e.ecef()).value_or(cells) : cells);
             }
         });
         // Counting sort by cell, stable: a cell's incidents stay in increasing k.
@@ -177,8 +168,7 @@ public:
         advise_huge_pages(m_items.get(), m_count * sizeof(Located));
         parallel_for(count, 16384, threads, [&](std::size_t begin, std::size_t end, unsigned) {
             for (std::size_t k = begin; k < end; ++k) {
-                if (slot[k] < m_count)
-                    (void)locate(k, m_items[slot[k]]);
+                if (slot[k] < m_count) (void)locate(k, m_items[slot[k]]);
             }
         });
     }
@@ -189,8 +179,7 @@ public:
     // chord) of p: every incident within chord_m of p, and others.
     template <typename Fn>
     void for_each_near(const geo::Ecef& p, double chord_m, Fn&& fn) const {
-        if (m_empty || m_count == 0)
-            return;
+        if (m_empty || m_count == 0) return;
         const double reach_m = chord_m + 1.0;
         const std::array<double, 3> v = coordinates(p);
         std::array<std::size_t, 3> first{};
@@ -198,16 +187,12 @@ public:
         for (std::size_t d = 0; d < 3; ++d) {
             first[d] = 0;
             last[d] = m_dims[d] - 1;
-            if (std::isinf(reach_m))
-                continue;  // the one cell
+            if (std::isinf(reach_m)) continue;  // the one cell
             const double from = std::floor((v[d] - reach_m - m_origin[d]) / m_cell_m);
             const double to = std::floor((v[d] + reach_m - m_origin[d]) / m_cell_m);
-            if (to < 0.0 || from > static_cast<double>(last[d]))
-                return;  // the window misses the grid
-            if (from > 0.0)
-                first[d] = static_cast<std::size_t>(from);
-            if (to < static_cast<double>(last[d]))
-                last[d] = static_cast<std::size_t>(to);
+            if (to < 0.0 || from > static_cast<double>(last[d])) return;  // the window misses the grid
+            if (from > 0.0) first[d] = static_cast<std::size_t>(from);
+            if (to < static_cast<double>(last[d])) last[d] = static_cast<std::size_t>(to);
         }
         for (std::size_t i = first[0]; i <= last[0]; ++i) {
             const double gx = gap(v[0], i, 0);
@@ -215,8 +200,7 @@ public:
                 const double gy = gap(v[1], j, 1);
                 for (std::size_t l = first[2]; l <= last[2]; ++l) {
                     const double gz = gap(v[2], l, 2);
-                    if (gx * gx + gy * gy + gz * gz > reach_m * reach_m)
-                        continue;
+                    if (gx * gx + gy * gy + gz * gz > reach_m * reach_m) continue;
                     const std::size_t cell = (i * m_dims[1] + j) * m_dims[2] + l;
                     for (std::uint32_t n = m_starts[cell]; n < m_starts[cell + 1]; ++n) fn(n);
                 }
@@ -233,29 +217,24 @@ private:
     std::unique_ptr<Located[]> m_items;   // not value-initialised: each is written once
     std::uint32_t m_count = 0;
 
-    static std::array<double, 3> coordinates(const geo::Ecef& p) noexcept {
-        return {p.x, p.y, p.z};
-    }
+    static std::array<double, 3> coordinates(const geo::Ecef& p) noexcept { return {p.x, p.y, p.z}; }
 
     // The cell holding p, or nothing when p lies outside the grid (beyond the reach of every
     // settlement, by a metre at least).
     [[nodiscard]] std::optional<std::size_t> cell_of(const geo::Ecef& p) const noexcept {
-        if (std::isinf(m_cell_m))
-            return 0;
+        if (std::isinf(m_cell_m)) return 0;
         const std::array<double, 3> v = coordinates(p);
         std::size_t cell = 0;
         for (std::size_t d = 0; d < 3; ++d) {
             const double i = std::floor((v[d] - m_origin[d]) / m_cell_m);
-            if (!(i >= 0.0 && i < static_cast<double>(m_dims[d])))
-                return std::nullopt;
+            if (!(i >= 0.0 && i < static_cast<double>(m_dims[d]))) return std::nullopt;
             cell = cell * m_dims[d] + static_cast<std::size_t>(i);
         }
         return cell;
     }
     // Distance along dimension d from v to the slab of cell i (0 inside it).
     [[nodiscard]] double gap(double v, std::size_t i, std::size_t d) const noexcept {
-        if (std::isinf(m_cell_m))
-            return 0.0;
+        if (std::isinf(m_cell_m)) return 0.0;
         const double from = m_origin[d] + static_cast<double>(i) * m_cell_m;
         const double to = from + m_cell_m;
         return v < from ? from - v : (v > to ? v - to : 0.0);
@@ -282,8 +261,8 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
     for (std::size_t s = 0; s < settlements.size(); ++s) {
         const geo::LonLat p = settlements[s].position;
         if (!std::isfinite(p.lon) || !std::isfinite(p.lat) || std::fabs(p.lat) > 90.0) {
-            throw GeometryError("settlement coordinate (" + std::to_string(p.lon) + ", " +
-                                    std::to_string(p.lat) + ") is not a valid longitude/latitude",
+            throw GeometryError("settlement coordinate (" + std::to_string(p.lon) + ", " + std::to_string(p.lat) +
+                                    ") is not a valid longitude/latitude",
                                 Location{{}, {}, settlements[s].id, {}});
         }
         places.push_back(geo::to_ecef(p));
@@ -299,15 +278,13 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
     for (const auto& [type, radius] : options.radius_by_type) {
         reach_of_type.emplace(type, static_cast<std::uint16_t>(reaches.size()));
         reaches.emplace_back(radius + geo::radius_tolerance_m);
-        if (reaches.size() >= max_reaches)
-            throw GeometryError("affected: too many radii by type");
+        if (reaches.size() >= max_reaches) throw GeometryError("affected: too many radii by type");
     }
     const auto default_reach = static_cast<std::uint16_t>(reaches.size());
     reaches.emplace_back(options.radius_m + geo::radius_tolerance_m);
     double max_chord_m = 0.0;
     for (const geo::ChordReach& r : reaches) {
-        if (!r.reaches_nothing())
-            max_chord_m = std::max(max_chord_m, r.max_chord_m());
+        if (!r.reaches_nothing()) max_chord_m = std::max(max_chord_m, r.max_chord_m());
     }
 
     // The incidents' positions, reaches and dates, in the grid.
@@ -347,108 +324,95 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
         std::vector<std::uint64_t> seen;
     };
     std::vector<Scan> scans(worker_count(settlements.size(), 1, options.threads));
-    parallel_for(
-        settlements.size(), 1, options.threads, [&](std::size_t s, std::size_t, unsigned worker) {
-            const geo::Ecef& place = places[s];
-            const geo::LonLat position = settlements[s].position;
-            auto solve = [&](InReach& h) {
-                h.distance_m = geo::distance_m(incidents[selected[h.k]].position, position);
-            };
-            std::vector<InReach>& in = scans[worker].in;
-            in.clear();
-            grid.for_each_near(place, max_chord_m, [&](std::uint32_t n) {
-                const Located& e = grid.item(n);
-                const geo::ChordReach& reach = reaches[e.reach];
-                InReach h{n, e.k, geo::chord2_m2(place, e.ecef()),
-                          std::numeric_limits<double>::quiet_NaN()};
-                switch (reach.side(h.chord2_m2)) {
-                    case geo::ChordReach::Side::Outside: return;
-                    case geo::ChordReach::Side::Inside: break;
-                    case geo::ChordReach::Side::Undecided:
-                        solve(h);
-                        if (!(h.distance_m <= reach.radius_m()))
-                            return;
-                        break;
-                }
-                in.push_back(h);
-            });
-            if (in.empty())
-                return;
-
-            // The nearest: an upper bound from a solved pair or the shortest chord's, then every
-            // pair whose lower bound does not exceed it solved; ties go to the first in k order.
-            double best_upper_m = infinity;
-            const InReach* shortest = nullptr;
-            for (const InReach& h : in) {
-                if (!std::isnan(h.distance_m)) {
-                    best_upper_m = std::min(best_upper_m, h.distance_m);
-                } else if (!shortest || h.chord2_m2 < shortest->chord2_m2) {
-                    shortest = &h;
-                }
-            }
-            if (shortest) {
-                best_upper_m = std::min(best_upper_m, geo::geodesic_length_upper_bound_m(
-                                                          place, grid.item(shortest->item).ecef()));
-            }
-            const double prefilter_m = best_upper_m + 1.0;  // the lower bound below decides
-            // The pair that gave the bound is a candidate itself, so there is at least one.
-            std::size_t nearest = 0;
-            bool candidate = false;
-            for (std::size_t n = 0; n < in.size(); ++n) {
-                InReach& h = in[n];
-                if (h.chord2_m2 > prefilter_m * prefilter_m)
-                    continue;
-                if (geo::edge_distance_lower_bound_m(grid.item(h.item).ecef(), place, place, 0.0) >
-                    best_upper_m)
-                    continue;
-                if (std::isnan(h.distance_m))
+    parallel_for(settlements.size(), 1, options.threads, [&](std::size_t s, std::size_t, unsigned worker) {
+        const geo::Ecef& place = places[s];
+        const geo::LonLat position = settlements[s].position;
+        auto solve = [&](InReach& h) { h.distance_m = geo::distance_m(incidents[selected[h.k]].position, position); };
+        std::vector<InReach>& in = scans[worker].in;
+        in.clear();
+        grid.for_each_near(place, max_chord_m, [&](std::uint32_t n) {
+            const Located& e = grid.item(n);
+            const geo::ChordReach& reach = reaches[e.reach];
+            InReach h{n, e.k, geo::chord2_m2(place, e.ecef()), std::numeric_limits<double>::quiet_NaN()};
+            switch (reach.side(h.chord2_m2)) {
+                case geo::ChordReach::Side::Outside: return;
+                case geo::ChordReach::Side::Inside: break;
+                case geo::ChordReach::Side::Undecided:
                     solve(h);
-                if (!candidate || h.distance_m < in[nearest].distance_m ||
-                    (h.distance_m == in[nearest].distance_m && h.k < in[nearest].k)) {
-                    nearest = n;
-                }
-                candidate = true;
+                    if (!(h.distance_m <= reach.radius_m())) return;
+                    break;
             }
-
-            Found& f = found[s];
-            f.affected = true;
-            AffectedSettlement& a = f.settlement;
-            a.settlement = s;
-            a.nearest_incident = selected[in[nearest].k];
-            a.nearest_incident_distance_m = in[nearest].distance_m;
-            std::int32_t first_day = std::numeric_limits<std::int32_t>::max();
-            std::int32_t last_day = std::numeric_limits<std::int32_t>::min();
-            bool dated = false;
-            std::vector<std::uint64_t>& seen = scans[worker].seen;
-            seen.resize(selected.size() / 64 + 1);
-            std::size_t first_word = seen.size();
-            std::size_t last_word = 0;
-            for (const InReach& h : in) {
-                seen[h.k / 64] |= std::uint64_t{1} << (h.k % 64);
-                first_word = std::min<std::size_t>(first_word, h.k / 64);
-                last_word = std::max<std::size_t>(last_word, h.k / 64);
-                const Located& e = grid.item(h.item);
-                if (!e.dated)
-                    continue;
-                dated = true;
-                first_day = std::min(first_day, e.first_day);
-                last_day = std::max(last_day, e.last_day);
-            }
-            if (dated) {
-                a.first_date = layers::Date::from_days(first_day);
-                a.last_date = layers::Date::from_days(last_day);
-            }
-            a.incidents.reserve(in.size());
-            for (std::size_t w = first_word; w <= last_word; ++w) {
-                for (std::uint64_t bits = seen[w]; bits != 0; bits &= bits - 1) {
-                    a.incidents.push_back(
-                        selected[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))]);
-                }
-                seen[w] = 0;
-            }
-            if (options.per_incident)
-                f.reach.assign(in.begin(), in.end());
+            in.push_back(h);
         });
+        if (in.empty()) return;
+
+        // The nearest: an upper bound from a solved pair or the shortest chord's, then every
+        // pair whose lower bound does not exceed it solved; ties go to the first in k order.
+        double best_upper_m = infinity;
+        const InReach* shortest = nullptr;
+        for (const InReach& h : in) {
+            if (!std::isnan(h.distance_m)) {
+                best_upper_m = std::min(best_upper_m, h.distance_m);
+            } else if (!shortest || h.chord2_m2 < shortest->chord2_m2) {
+                shortest = &h;
+            }
+        }
+        if (shortest) {
+            best_upper_m =
+                std::min(best_upper_m, geo::geodesic_length_upper_bound_m(place, grid.item(shortest->item).ecef()));
+        }
+        const double prefilter_m = best_upper_m + 1.0;  // the lower bound below decides
+        // The pair that gave the bound is a candidate itself, so there is at least one.
+        std::size_t nearest = 0;
+        bool candidate = false;
+        for (std::size_t n = 0; n < in.size(); ++n) {
+            InReach& h = in[n];
+            if (h.chord2_m2 > prefilter_m * prefilter_m) continue;
+            if (geo::edge_distance_lower_bound_m(grid.item(h.item).ecef(), place, place, 0.0) > best_upper_m) continue;
+            if (std::isnan(h.distance_m)) solve(h);
+            if (!candidate || h.distance_m < in[nearest].distance_m ||
+                (h.distance_m == in[nearest].distance_m && h.k < in[nearest].k)) {
+                nearest = n;
+            }
+            candidate = true;
+        }
+
+        Found& f = found[s];
+        f.affected = true;
+        AffectedSettlement& a = f.settlement;
+        a.settlement = s;
+        a.nearest_incident = selected[in[nearest].k];
+        a.nearest_incident_distance_m = in[nearest].distance_m;
+        std::int32_t first_day = std::numeric_limits<std::int32_t>::max();
+        std::int32_t last_day = std::numeric_limits<std::int32_t>::min();
+        bool dated = false;
+        std::vector<std::uint64_t>& seen = scans[worker].seen;
+        seen.resize(selected.size() / 64 + 1);
+        std::size_t first_word = seen.size();
+        std::size_t last_word = 0;
+        for (const InReach& h : in) {
+            seen[h.k / 64] |= std::uint64_t{1} << (h.k % 64);
+            first_word = std::min<std::size_t>(first_word, h.k / 64);
+            last_word = std::max<std::size_t>(last_word, h.k / 64);
+            const Located& e = grid.item(h.item);
+            if (!e.dated) continue;
+            dated = true;
+            first_day = std::min(first_day, e.first_day);
+            last_day = std::max(last_day, e.last_day);
+        }
+        if (dated) {
+            a.first_date = layers::Date::from_days(first_day);
+            a.last_date = layers::Date::from_days(last_day);
+        }
+        a.incidents.reserve(in.size());
+        for (std::size_t w = first_word; w <= last_word; ++w) {
+            for (std::uint64_t bits = seen[w]; bits != 0; bits &= bits - 1) {
+                a.incidents.push_back(selected[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))]);
+            }
+            seen[w] = 0;
+        }
+        if (options.per_incident) f.reach.assign(in.begin(), in.end());
+    });
 
     report(progress, 0.8, "aggregating");
     AffectedResult result;
@@ -478,70 +442,63 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
             double upper_m;
             Pair pair;
         };
-        std::vector<std::vector<Bounds>> bounds(
-            worker_count(selected.size(), 4096, options.threads));
+        std::vector<std::vector<Bounds>> bounds(worker_count(selected.size(), 4096, options.threads));
         result.per_incident.resize(selected.size());
-        parallel_for(
-            selected.size(), 4096, options.threads,
-            [&](std::size_t begin, std::size_t end, unsigned worker) {
-                std::vector<Bounds>& order = bounds[worker];
-                for (std::size_t k = begin; k < end; ++k) {
-                    IncidentReach& reach = result.per_incident[k];
-                    const layers::Incident& incident = incidents[selected[k]];
-                    reach.incident = selected[k];
-                    reach.radius_m = options.radius_for(incident.type);
-                    order.clear();
-                    for (std::size_t n = starts[k]; n < starts[k + 1]; ++n) {
-                        const Pair& p = pairs[n];
-                        if (!std::isnan(p.distance_m)) {
-                            order.push_back({p.distance_m, p.distance_m, p});
-                            continue;
-                        }
-                        const geo::Ecef e = grid.item(p.item).ecef();
-                        const geo::Ecef& place = places[p.settlement];
-                        order.push_back({geo::edge_distance_lower_bound_m(e, place, place, 0.0),
-                                         geo::geodesic_length_upper_bound_m(e, place), p});
+        parallel_for(selected.size(), 4096, options.threads, [&](std::size_t begin, std::size_t end, unsigned worker) {
+            std::vector<Bounds>& order = bounds[worker];
+            for (std::size_t k = begin; k < end; ++k) {
+                IncidentReach& reach = result.per_incident[k];
+                const layers::Incident& incident = incidents[selected[k]];
+                reach.incident = selected[k];
+                reach.radius_m = options.radius_for(incident.type);
+                order.clear();
+                for (std::size_t n = starts[k]; n < starts[k + 1]; ++n) {
+                    const Pair& p = pairs[n];
+                    if (!std::isnan(p.distance_m)) {
+                        order.push_back({p.distance_m, p.distance_m, p});
+                        continue;
                     }
-                    std::sort(order.begin(), order.end(), [](const Bounds& x, const Bounds& y) {
-                        return x.lower_m < y.lower_m;
-                    });
-                    for (std::size_t run = 0; run < order.size();) {
-                        std::size_t stop = run + 1;
-                        double upper_m = order[run].upper_m;
-                        while (stop < order.size() && !(order[stop].lower_m > upper_m)) {
-                            upper_m = std::max(upper_m, order[stop].upper_m);
-                            ++stop;
-                        }
-                        if (stop - run > 1) {
-                            for (std::size_t n = run; n < stop; ++n) {
-                                Pair& p = order[n].pair;
-                                if (std::isnan(p.distance_m)) {
-                                    p.distance_m = geo::distance_m(
-                                        incident.position, settlements[p.settlement].position);
-                                }
-                            }
-                            std::sort(order.begin() + static_cast<std::ptrdiff_t>(run),
-                                      order.begin() + static_cast<std::ptrdiff_t>(stop),
-                                      [](const Bounds& x, const Bounds& y) {
-                                          return x.pair.distance_m < y.pair.distance_m ||
-                                                 (x.pair.distance_m == y.pair.distance_m &&
-                                                  x.pair.settlement < y.pair.settlement);
-                                      });
-                        }
-                        run = stop;
-                    }
-                    reach.settlements.reserve(order.size());
-                    for (const Bounds& b : order) {
-                        reach.settlements.push_back(b.pair.settlement);
-                        if (const auto& pop = settlements[b.pair.settlement].population)
-                            reach.population += *pop;
-                    }
+                    const geo::Ecef e = grid.item(p.item).ecef();
+                    const geo::Ecef& place = places[p.settlement];
+                    order.push_back({geo::edge_distance_lower_bound_m(e, place, place, 0.0),
+                                     geo::geodesic_length_upper_bound_m(e, place), p});
                 }
-            });
+                std::sort(order.begin(), order.end(),
+                          [](const Bounds& x, const Bounds& y) { return x.lower_m < y.lower_m; });
+                for (std::size_t run = 0; run < order.size();) {
+                    std::size_t stop = run + 1;
+                    double upper_m = order[run].upper_m;
+                    while (stop < order.size() && !(order[stop].lower_m > upper_m)) {
+                        upper_m = std::max(upper_m, order[stop].upper_m);
+                        ++stop;
+                    }
+                    if (stop - run > 1) {
+                        for (std::size_t n = run; n < stop; ++n) {
+                            Pair& p = order[n].pair;
+                            if (std::isnan(p.distance_m)) {
+                                p.distance_m = geo::distance_m(incident.position, settlements[p.settlement].position);
+                            }
+                        }
+                        std::sort(order.begin() + static_cast<std::ptrdiff_t>(run),
+                                  order.begin() + static_cast<std::ptrdiff_t>(stop),
+                                  [](const Bounds& x, const Bounds& y) {
+                                      return x.pair.distance_m < y.pair.distance_m ||
+                                             (x.pair.distance_m == y.pair.distance_m &&
+                                              x.pair.settlement < y.pair.settlement);
+                                  });
+                    }
+                    run = stop;
+                }
+                reach.settlements.reserve(order.size());
+                for (const Bounds& b : order) {
+                    reach.settlements.push_back(b.pair.settlement);
+                    if (const auto& pop = settlements[b.pair.settlement].population) reach.population += *pop;
+                }
+            }
+        });
     }
     for (Found& f : found) {
-        if (f.affected)
-            result.settlements.push_back(std::move(f.settlement));
+        if (f.affected) result.settlements.push_back(std::move(f.settlement));
     }
     for (const AffectedSettlement& s : result.settlements) {
         const layers::Settlement& settlement = settlements[s.settlement];

@@ -24,8 +24,7 @@ using namespace fergana;
 const layers::Dataset& dataset(std::size_t incidents) {
     static std::map<std::size_t, layers::Dataset> cache;
     auto [it, inserted] = cache.try_emplace(incidents);
-    if (!inserted)
-        return it->second;
+    if (!inserted) return it->second;
     layers::LoadOptions options;
     options.wanted = {layers::Role::Settlements};
     it->second = layers::load_dataset(options);
@@ -39,8 +38,7 @@ const layers::Dataset& dataset(std::size_t incidents) {
     auto uniform = [&next](double lo, double hi) {
         return lo + (hi - lo) * static_cast<double>(next() >> 11) * 0x1.0p-53;
     };
-    const std::array<const char*, 5> types = {"shelling", "armed_clash", "shooting", "drone_strike",
-                                              "other"};
+    const std::array<const char*, 5> types = {"shelling", "armed_clash", "shooting", "drone_strike", "other"};
     auto& features = it->second.incidents.features;
     features.resize(incidents);
     for (std::size_t i = 0; i < incidents; ++i) {
@@ -48,8 +46,7 @@ const layers::Dataset& dataset(std::size_t incidents) {
         incident.id = std::to_string(i + 1);
         incident.position = {uniform(69.0, 73.8), uniform(39.3, 41.6)};
         incident.type = types[next() % types.size()];
-        const auto day =
-            layers::Date::from_days(static_cast<std::int32_t>(uniform(10957.0, 20453.0)));
+        const auto day = layers::Date::from_days(static_cast<std::int32_t>(uniform(10957.0, 20453.0)));
         incident.date = layers::DateRange{day, day};
     }
     return it->second;

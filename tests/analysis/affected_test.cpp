@@ -17,8 +17,8 @@
 namespace fergana::analysis {
 namespace {
 
-layers::Settlement settlement(std::string id, geo::LonLat position,
-                              std::optional<std::int64_t> population, std::string country = "KGZ") {
+layers::Settlement settlement(std::string id, geo::LonLat position, std::optional<std::int64_t> population,
+                              std::string country = "KGZ") {
     layers::Settlement s;
     s.id = std::move(id);
     s.country = std::move(country);
@@ -68,11 +68,9 @@ AffectedResult brute_force(const layers::Dataset& data, const std::vector<std::s
         a.settlement = s;
         for (std::size_t k = 0; k < selected.size(); ++k) {
             const layers::Incident& i = data.incidents.features[selected[k]];
-            if (!std::isfinite(i.position.lat))
-                continue;
+            if (!std::isfinite(i.position.lat)) continue;
             const double d = reference_m(i.position, places[s].position);
-            if (!(d <= options.radius_for(i.type) + geo::radius_tolerance_m))
-                continue;
+            if (!(d <= options.radius_for(i.type) + geo::radius_tolerance_m)) continue;
             by_incident[k].emplace_back(d, s);
             if (a.incidents.empty() || d < a.nearest_incident_distance_m) {
                 a.nearest_incident = selected[k];
@@ -80,13 +78,11 @@ AffectedResult brute_force(const layers::Dataset& data, const std::vector<std::s
             }
             a.incidents.push_back(selected[k]);
             if (i.date) {
-                a.first_date =
-                    a.first_date ? std::min(*a.first_date, i.date->first) : i.date->first;
+                a.first_date = a.first_date ? std::min(*a.first_date, i.date->first) : i.date->first;
                 a.last_date = a.last_date ? std::max(*a.last_date, i.date->last) : i.date->last;
             }
         }
-        if (a.incidents.empty())
-            continue;
+        if (a.incidents.empty()) continue;
         for (CountryTotals* t : {&r.by_country[places[s].country], &r.total}) {
             ++t->settlements;
             places[s].population ? void(t->population += *places[s].population)
@@ -102,8 +98,7 @@ AffectedResult brute_force(const layers::Dataset& data, const std::vector<std::s
             std::sort(by_incident[k].begin(), by_incident[k].end());
             for (const auto& [d, s] : by_incident[k]) {
                 reach.settlements.push_back(s);
-                if (places[s].population)
-                    reach.population += *places[s].population;
+                if (places[s].population) reach.population += *places[s].population;
             }
             r.per_incident.push_back(reach);
         }
@@ -144,11 +139,9 @@ TEST(Affected, OneMillimetreEitherSideOfTheRadius) {
     const std::vector<double> azimuths = {0.0, 37.0, 90.0, 135.0, 180.0, 251.0, 333.0};
     for (const double radius_m : {5000.0, 20000.0}) {
         layers::Dataset data;
-        const std::vector<geo::LonLat> places = {
-            {71.0, 40.5}, {-20.0, 0.0}, {130.0, 65.0}, {10.0, -33.0}};
+        const std::vector<geo::LonLat> places = {{71.0, 40.5}, {-20.0, 0.0}, {130.0, 65.0}, {10.0, -33.0}};
         for (std::size_t s = 0; s < places.size(); ++s) {
-            data.settlements.features.push_back(
-                settlement("s" + std::to_string(s), places[s], 1000));
+            data.settlements.features.push_back(settlement("s" + std::to_string(s), places[s], 1000));
         }
         for (std::size_t s = 0; s < places.size(); ++s) {
             for (const double azimuth : azimuths) {
@@ -178,8 +171,7 @@ TEST(Affected, OneMillimetreEitherSideOfTheRadius) {
         expect_same(r, brute_force(data, all(data), options));
 
         // A radius by type 2 mm longer takes in the +1 mm incidents of that type only.
-        for (std::size_t n = 2; n < data.incidents.features.size(); n += 6)
-            data.incidents.features[n].type = "drone";
+        for (std::size_t n = 2; n < data.incidents.features.size(); n += 6) data.incidents.features[n].type = "drone";
         options.radius_by_type["drone"] = radius_m + 2e-3;
         const AffectedResult typed = affected(data, all(data), options);
         EXPECT_EQ(typed.settlements[0].incidents.size(),
@@ -199,13 +191,11 @@ TEST(Affected, RandomIncidentsMatchTheBruteForce) {
     layers::Dataset data;
     for (int s = 0; s < 40; ++s) {
         std::optional<std::int64_t> population;
-        if (s % 5 != 0)
-            population = 100 * (s + 1);
-        data.settlements.features.push_back(settlement(
-            "s" + std::to_string(s), {lon(rng), lat(rng)}, population, s % 3 == 0 ? "TJK" : "UZB"));
+        if (s % 5 != 0) population = 100 * (s + 1);
+        data.settlements.features.push_back(
+            settlement("s" + std::to_string(s), {lon(rng), lat(rng)}, population, s % 3 == 0 ? "TJK" : "UZB"));
     }
-    data.settlements.features.push_back(
-        settlement("twin", data.settlements.features[7].position, 5));
+    data.settlements.features.push_back(settlement("twin", data.settlements.features[7].position, 5));
     const std::vector<std::string> types = {"shelling", "armed_clash", "drone", "other"};
     AffectedOptions options;
     options.radius_m = 7000.0;
@@ -214,26 +204,21 @@ TEST(Affected, RandomIncidentsMatchTheBruteForce) {
         const std::string type = types[static_cast<std::size_t>(n) % types.size()];
         geo::LonLat p{lon(rng), lat(rng)};
         if (n % 3 == 0) {  // at the radius of its type from a settlement, give or take 5 mm
-            const auto& place =
-                data.settlements.features[static_cast<std::size_t>(n) % 40].position;
-            p = geo::geodesic_direct(place, 360.0 * unit(rng),
-                                     options.radius_for(type) + 0.01 * (unit(rng) - 0.5));
+            const auto& place = data.settlements.features[static_cast<std::size_t>(n) % 40].position;
+            p = geo::geodesic_direct(place, 360.0 * unit(rng), options.radius_for(type) + 0.01 * (unit(rng) - 0.5));
         }
         std::optional<layers::DateRange> date;
         if (n % 7 != 0) {
-            const auto first =
-                layers::Date::from_days(static_cast<std::int32_t>(10000 + unit(rng) * 9000));
+            const auto first = layers::Date::from_days(static_cast<std::int32_t>(10000 + unit(rng) * 9000));
             date = layers::DateRange{first, layers::Date::from_days(first.days() + n % 4)};
         }
         data.incidents.features.push_back(incident("i" + std::to_string(n), p, type, date));
-        if (n % 97 == 0)
-            data.incidents.features.push_back(incident("dup" + std::to_string(n), p, type, date));
+        if (n % 97 == 0) data.incidents.features.push_back(incident("dup" + std::to_string(n), p, type, date));
     }
     data.incidents.features[11].position = {std::numeric_limits<double>::quiet_NaN(), 40.0};
     std::vector<std::size_t> selected;
     for (std::size_t i = 0; i < data.incidents.features.size(); ++i) {
-        if (i % 11 != 5)
-            selected.push_back(i);
+        if (i % 11 != 5) selected.push_back(i);
     }
 
     const AffectedResult want = brute_force(data, selected, options);

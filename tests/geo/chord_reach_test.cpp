@@ -43,22 +43,16 @@ TEST(ChordReach, AgreesWithTheGeodesicAroundTheRadius) {
             for (int n = 0; n < 400; ++n) {
                 const LonLat centre{71.0, lat};
                 // Mostly within 1 % of the radius, some right at it.
-                const double d =
-                    n % 4 == 0 ? radius_m + 1e-3 * unit(rng) : radius_m * (1.0 + 0.01 * unit(rng));
+                const double d = n % 4 == 0 ? radius_m + 1e-3 * unit(rng) : radius_m * (1.0 + 0.01 * unit(rng));
                 const LonLat p = geodesic_direct(centre, azimuth(rng), d);
                 const double exact = reference_m(p, centre);
                 ++pairs;
                 switch (side_of(reach, p, centre)) {
-                    case ChordReach::Side::Inside:
-                        EXPECT_LE(exact, radius_m) << lat << " " << d;
-                        break;
-                    case ChordReach::Side::Outside:
-                        EXPECT_GT(exact, radius_m) << lat << " " << d;
-                        break;
+                    case ChordReach::Side::Inside: EXPECT_LE(exact, radius_m) << lat << " " << d; break;
+                    case ChordReach::Side::Outside: EXPECT_GT(exact, radius_m) << lat << " " << d; break;
                     case ChordReach::Side::Undecided:
                         ++undecided;
-                        EXPECT_LE(std::fabs(exact - radius_m), 0.0034 * radius_m + 1e-5)
-                            << lat << " " << d;
+                        EXPECT_LE(std::fabs(exact - radius_m), 0.0034 * radius_m + 1e-5) << lat << " " << d;
                         break;
                 }
             }
@@ -74,10 +68,8 @@ TEST(ChordReach, ClearCasesAreDecidedFromTheChord) {
     EXPECT_NEAR(reach.max_chord_m(), 20000.0, 2e-6);  // the chord less 1 um must not exceed 20 km
     const LonLat centre{71.0, 40.5};
     for (const double azimuth_deg : {0.0, 45.0, 90.0, 180.0, 300.0}) {
-        EXPECT_EQ(side_of(reach, geodesic_direct(centre, azimuth_deg, 19900.0), centre),
-                  ChordReach::Side::Inside);
-        EXPECT_EQ(side_of(reach, geodesic_direct(centre, azimuth_deg, 20010.0), centre),
-                  ChordReach::Side::Outside);
+        EXPECT_EQ(side_of(reach, geodesic_direct(centre, azimuth_deg, 19900.0), centre), ChordReach::Side::Inside);
+        EXPECT_EQ(side_of(reach, geodesic_direct(centre, azimuth_deg, 20010.0), centre), ChordReach::Side::Outside);
     }
     EXPECT_EQ(side_of(reach, centre, centre), ChordReach::Side::Inside);
     // The same point: within the rounding tolerance surely, for a radius of 0 the upper bound's
