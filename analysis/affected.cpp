@@ -128,7 +128,8 @@ public:
         for (std::size_t d = 0; d < 3; ++d) {
             if (!std::isfinite(hi[d] - m_origin[d])) return;  // reaches everything: one cell
         }
-        const double max_cells = 2.0 * static_cast<double>(incidents) + 64.0;
+        // Cell numbers must fit the 32-bit slots of fill().
+        const double max_cells = std::min(2.0 * static_cast<double>(incidents) + 64.0, 2147483648.0);
         m_cell_m = max_chord_m > 0.0 ? 0.5 * max_chord_m : 1.0;
         for (;;) {
             double cells = 1.0;
