@@ -77,25 +77,25 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
 
     result.rows.reserve(selected.size());
     advise_huge_pages(result.rows.data(), selected.size() * sizeof(ProximityRow));
+    prefault(result.rows.data(), selected.size() * sizeof(ProximityRow), options.threads);
     result.rows.resize(selected.size());
 
     // The border distances in one batch per epoch: neighbouring incidents (in Morton order)
-    // share the search's candidate edges, the costliest query made cheaper. Each row is
-    // written by one worker only.
+    // share the search's candidate edges, the costliest query made cheaper. The hits arrive
+    // in that order, so they land in a small array first; the rows take them in order below.
+    struct BorderHit {
+        std::size_t border = static_cast<std::size_t>(-1);  // none
+        double distance_m = 0.0;
+        geo::LonLat point;
+    };
+    std::vector<BorderHit> border_hits;
     if (measure.border) {
+        border_hits.reserve(selected.size());
+        prefault(border_hits.data(), selected.size() * sizeof(BorderHit), options.threads);
+        border_hits.resize(selected.size());
         borders.nearest_each(dates, positions, options.threads,
                              [&](std::size_t k, const std::optional<geo::EdgeHit>& hit) {
-                                 if (!hit) return;
-                                 const layers::Incident& incident = data.incidents.features[selected[k]];
-                                 ProximityRow& row = result.rows[k];
-                                 row.border = to_nearest(hit);
-                                 row.border_pair = data.borders.features[hit->geometry_id].pair;
-                                 if (incident.precision_m && *incident.precision_m >= 0) {
-                                     const double r = *incident.precision_m;
-                                     row.border_distance_min_m = std::max(0.0, hit->distance_m - r);
-                                     row.border_distance_max_m = hit->distance_m + r;
-                                     row.may_be_across_border = hit->distance_m <= r;
-                                 }
+                                 if (hit) border_hits[k] = {hit->geometry_id, hit->distance_m, hit->nearest};
                              });
     }
     countries.query_all(selected.size(), options.threads, [&](std::size_t k, geo::EdgeIndex::Scratch& scratch) {
@@ -103,6 +103,18 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
         const geo::LonLat p = incident.position;
         ProximityRow& row = result.rows[k];
         row.incident = selected[k];
+
+        if (measure.border && border_hits[k].border != static_cast<std::size_t>(-1)) {
+            const BorderHit& hit = border_hits[k];
+            row.border = Nearest{hit.border, hit.distance_m, hit.point};
+            row.border_pair = data.borders.features[hit.border].pair;
+            if (incident.precision_m && *incident.precision_m >= 0) {
+                const double r = *incident.precision_m;
+                row.border_distance_min_m = std::max(0.0, hit.distance_m - r);
+                row.border_distance_max_m = hit.distance_m + r;
+                row.may_be_across_border = hit.distance_m <= r;
+            }
+        }
 
         // Side: the country whose polygon holds the point (overlaps were resolved on load).
         if (measure.side) {

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fergana::analysis {
@@ -60,17 +61,20 @@ struct Nearest {
     geo::LonLat point;            // nearest point of the feature
 };
 
+/// One incident's measures. The texts are views of the dataset's own strings (an ISO3
+/// code, an enclave's name, a border's pair): the rows live no longer than the dataset, as
+/// their indices into it already require, and a million rows carry no strings of their own.
 struct ProximityRow {
     std::size_t incident = 0;  // index into data.incidents.features
 
     // The side: the country the point lies in (after enclave overlaps are resolved);
     // inside an enclave in force, the enclave's owner and its name.
-    std::string side_iso3;     // empty when in no country of the layer
-    std::string side_enclave;  // enclave name, when inside one
+    std::string_view side_iso3;     // empty when in no country of the layer
+    std::string_view side_enclave;  // enclave name, when inside one
 
     // The border in force on the incident's date.
     std::optional<Nearest> border;  // index into data.borders.features
-    std::string border_pair;
+    std::string_view border_pair;
     // With precision_m (location uncertainty r): the border distance lies in
     // [max(0, d - r), d + r]; the uncertainty circle crosses the line when d <= r.
     std::optional<double> border_distance_min_m;

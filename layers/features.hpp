@@ -89,8 +89,7 @@ struct Settlement {
 };
 
 struct Incident {
-    FeatureRef ref;
-    std::string id;
+    std::string id;  // the canonical id, else the source FID as text (no FeatureRef: it would repeat it)
     std::optional<DateRange> date;
     std::string type;
     std::optional<std::int64_t> fatalities;

@@ -1019,6 +1019,9 @@ void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool 
         if (part.error) std::rethrow_exception(part.error);
     }
     for (Part& part : others) {
+        if (out.capacity() >= out.size() + part.features.size()) {
+            prefault(out.data() + out.size(), part.features.size() * sizeof(T), options.threads);
+        }
         out.insert(out.end(), std::make_move_iterator(part.features.begin()),
                    std::make_move_iterator(part.features.end()));
         std::vector<T>().swap(part.features);

@@ -13,9 +13,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <regex>
+#include <thread>
 
 namespace fergana::layers {
 
@@ -502,10 +504,52 @@ void append_csv_cell(std::string& out, std::string_view s) {
     out += '"';
 }
 
+/// Appends format(feature, i, text) for every feature i of the table to `out`, in order,
+/// calling flush() between rows now and then (it may empty `out`). A large table is formatted
+/// in blocks of rows on every core, each block into its own text, and the texts appended in
+/// order: the output is the same as one thread's. `format` must only read shared state.
+void format_rows(const OutputTable& table, std::string& out, const std::function<void()>& flush,
+                 const std::function<void(const OutputFeature&, std::size_t, std::string&)>& format) {
+    constexpr std::size_t block = 16384;
+    const std::size_t count = table.size();
+    const std::size_t threads = std::max(1U, std::thread::hardware_concurrency());
+    if (threads == 1 || count < 2 * block) {
+        std::size_t i = 0;
+        table.for_each(0, count, [&](const OutputFeature& f) {
+            format(f, i++, out);
+            flush();
+        });
+        return;
+    }
+    std::vector<std::string> texts(threads);
+    std::vector<std::exception_ptr> errors(threads);
+    auto format_block = [&](std::size_t t, std::size_t first) {
+        try {
+            std::size_t i = first;
+            table.for_each(first, first + block, [&](const OutputFeature& f) { format(f, i++, texts[t]); });
+        } catch (...) {
+            errors[t] = std::current_exception();
+        }
+    };
+    for (std::size_t first = 0; first < count; first += threads * block) {
+        std::vector<std::thread> workers;
+        for (std::size_t t = 1; t < threads && first + t * block < count; ++t) {
+            workers.emplace_back(format_block, t, first + t * block);
+        }
+        format_block(0, first);
+        for (std::thread& w : workers) w.join();
+        for (std::size_t t = 0; t < threads; ++t) {
+            if (errors[t]) std::rethrow_exception(errors[t]);
+            out += texts[t];
+            texts[t].clear();
+            flush();
+        }
+    }
+}
+
 /// Renders the table as CSV into out, calling flush(out) between rows now and then (it may
 /// empty out).
-void write_csv(const OutputTable& table, int precision, std::string& out,
-               const std::function<void()>& flush) {
+void write_csv(const OutputTable& table, int precision, std::string& out, const std::function<void()>& flush) {
     const bool points = table.one_point_each();
     out += points ? "lon,lat" : "wkt";
     for (const OutputField& f : table.fields()) {
@@ -513,29 +557,27 @@ void write_csv(const OutputTable& table, int precision, std::string& out,
         append_csv_cell(out, f.name);
     }
     out += '\n';
-    std::string cell;
-    table.for_each(0, table.size(), [&](const OutputFeature& feature) {
+    format_rows(table, out, flush, [&](const OutputFeature& feature, std::size_t, std::string& text) {
         if (points) {
-            append_number(out, feature.geometry.points()[0].lon, precision);
-            out += ',';
-            append_number(out, feature.geometry.points()[0].lat, precision);
+            append_number(text, feature.geometry.points()[0].lon, precision);
+            text += ',';
+            append_number(text, feature.geometry.points()[0].lat, precision);
         } else {
-            append_csv_cell(out, to_wkt(feature.geometry, precision));
+            append_csv_cell(text, to_wkt(feature.geometry, precision));
         }
+        std::string cell;
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
-            out += ',';
+            text += ',';
             const Value& v = feature.values[k];
             if (const auto* s = std::get_if<std::string>(&v)) {
-                append_csv_cell(out, *s);
+                append_csv_cell(text, *s);
             } else if (!std::holds_alternative<std::monostate>(v)) {
                 cell.clear();
                 append_value(cell, v, table.fields()[k]);
-                if (cell != "null")
-                    out += cell;
+                if (cell != "null") text += cell;
             }
         }
-        out += '\n';
-        flush();
+        text += '\n';
     });
 }
 
@@ -1012,21 +1054,18 @@ void write_geojson(const OutputTable& table, int precision, std::string& out,
     out += R"({"type":"FeatureCollection","name":)";
     append_json_string(out, table.name());
     out += ",\"features\":[";
-    std::size_t n = 0;
-    table.for_each(0, table.size(), [&](const OutputFeature& f) {
-        out += n++ ? ",\n" : "\n";
-        out += R"({"type":"Feature","properties":{)";
+    format_rows(table, out, flush, [&](const OutputFeature& f, std::size_t n, std::string& text) {
+        text += n ? ",\n" : "\n";
+        text += R"({"type":"Feature","properties":{)";
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
-            if (k)
-                out += ',';
-            append_json_string(out, table.fields()[k].name);
-            out += ':';
-            append_value(out, f.values[k], table.fields()[k]);
+            if (k) text += ',';
+            append_json_string(text, table.fields()[k].name);
+            text += ':';
+            append_value(text, f.values[k], table.fields()[k]);
         }
-        out += R"(},"geometry":)";
-        append_geometry(out, f.geometry, precision);
-        out += '}';
-        flush();
+        text += R"(},"geometry":)";
+        append_geometry(text, f.geometry, precision);
+        text += '}';
     });
     out += "\n]}\n";
 }

@@ -46,7 +46,8 @@ struct OutputFeature {
 
 class OutputTable {
 public:
-    /// Makes feature i into `out` (its values already sized to the fields, all NULL).
+    /// Makes feature i into `out` (its values already sized to the fields, all NULL). Writers
+    /// may call it from several threads at once for different i: it must only read shared state.
     using RowMaker = std::function<void(std::size_t i, OutputFeature& out)>;
 
     OutputTable(std::string name, std::vector<OutputField> fields)

@@ -750,7 +750,7 @@ HtmlMap render_html(const layers::Dataset& data, const MapOptions& options, cons
     for (std::size_t i : panel.incidents) {
         const layers::Incident& inc = data.incidents.features[i];
         ordered_json props{
-            {"id", inc.id.empty() ? inc.ref.id : inc.id},
+            {"id", inc.id},
             {"date", inc.date ? ordered_json(inc.date->to_string()) : ordered_json(nullptr)},
             {"type", inc.type},
             {"fatalities", optional_json(inc.fatalities)},

@@ -83,6 +83,7 @@ public:
         m_output.check(inputs);
         if (!m_summary.empty()) layers::check_output_path(m_summary, inputs, m_output.overwrite());
         if (!m_per_incident.empty()) check_output_file(m_per_incident, inputs, m_output.overwrite());
+        provenance.hash_in_background(inputs);
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
         data.require(layers::Role::Incidents);
         data.require(layers::Role::Settlements);

@@ -81,6 +81,7 @@ public:
     int run(RunContext& context) override {
         Provenance provenance("proximity", context.argv);
         m_output.check(m_data.input_paths());
+        provenance.hash_in_background(m_data.input_paths());
         const layers::Dataset data = layers::load_dataset(m_load, context.progress);
         data.require(layers::Role::Incidents);
         for (const layers::DisputedFeature& d : data.disputed.features) m_options.disputed.push_back(d.geometry);
@@ -170,10 +171,10 @@ private:
                      "enclave", "enclave_m", "settlement", "settlement_m"});
         for (const analysis::ProximityRow& row : result.rows) {
             const layers::Incident& i = data.incidents.features[row.incident];
-            std::string side = row.side_iso3;
-            if (!row.side_enclave.empty()) side += " (" + row.side_enclave + ")";
+            std::string side(row.side_iso3);
+            if (!row.side_enclave.empty()) side += " (" + std::string(row.side_enclave) + ")";
             table.add({i.id, i.date ? i.date->to_string() : "-", i.type.empty() ? "-" : i.type,
-                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : row.border_pair, metres(row.border),
+                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : std::string(row.border_pair), metres(row.border),
                        row.disputed_distance_m ? format_number(*row.disputed_distance_m, 0) : "-",
                        row.water ? data.water.features[row.water->index].name : "-", metres(row.water),
                        row.enclave ? data.enclaves.features[row.enclave->index].name : "-", metres(row.enclave),

@@ -52,7 +52,18 @@ Provenance::Provenance(std::string command, std::vector<std::string> argv)
     for (std::string& a : m_argv) a = layers::redact_source(a);
 }
 
+void Provenance::hash_in_background(std::vector<std::string> paths) {
+    m_hashing = std::async(std::launch::async, [paths = std::move(paths)] {
+        std::map<std::string, std::string> hashes;
+        for (const std::string& path : paths) {
+            if (hashes.count(path) == 0) hashes[path] = sha256_file(path);
+        }
+        return hashes;
+    });
+}
+
 void Provenance::add_inputs(const layers::Dataset& data) {
+    if (m_hashing.valid()) m_hashes.merge(m_hashing.get());
     for (layers::Role role : layers::all_roles) {
         const layers::LayerOrigin& o = data.origin(role);
         if (!o.present) continue;
@@ -67,7 +78,9 @@ void Provenance::add_inputs(const layers::Dataset& data) {
         in.read = o.read;
         in.server = o.server;
         in.source_filter = o.source_filter;
-        in.sha256 = sha256_file(o.source);
+        // Each file once: the bundled GeoPackage holds several roles.
+        const auto known = m_hashes.find(o.source);
+        in.sha256 = known != m_hashes.end() ? known->second : (m_hashes[o.source] = sha256_file(o.source));
         std::error_code ec;
         if (!in.sha256.empty()) in.bytes = static_cast<std::int64_t>(fs::file_size(o.source, ec));
         m_inputs.push_back(std::move(in));

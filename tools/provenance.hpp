@@ -7,6 +7,8 @@
 #include "layers/dataset.hpp"
 
 #include <chrono>
+#include <future>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,9 @@ public:
     /// Starts the clock. `argv` is the whole command line.
     Provenance(std::string command, std::vector<std::string> argv);
 
+    /// Starts hashing these files (the inputs about to be read) on a thread of its own, so that
+    /// add_inputs finds their hashes ready: 70 MB of a million incidents take 0.2 s to hash.
+    void hash_in_background(std::vector<std::string> paths);
     /// Records every role the dataset loaded, with the source's hash (files), server version
     /// (databases), what the source filtered and the finding counts.
     void add_inputs(const layers::Dataset& data);
@@ -57,6 +62,8 @@ private:
     std::chrono::system_clock::time_point m_started;
     std::chrono::steady_clock::time_point m_clock;
     std::vector<Input> m_inputs;
+    std::future<std::map<std::string, std::string>> m_hashing;  // path -> SHA-256, from hash_in_background
+    std::map<std::string, std::string> m_hashes;
     std::vector<std::pair<std::string, std::string>> m_settings;
     std::vector<std::pair<std::string, double>> m_numbers;
     std::vector<std::pair<std::string, double>> m_phases;

@@ -11,7 +11,7 @@ using layers::FieldKind;
 using layers::Value;
 
 Value opt(const std::optional<double>& v) { return v ? Value{*v} : Value{}; }
-Value text_or_null(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
+Value text_or_null(std::string_view s) { return s.empty() ? Value{} : Value{std::string(s)}; }
 
 std::string incident_ids(const layers::Dataset& data, const std::vector<std::size_t>& incidents) {
     // Appended in place: at 1e6 incidents a settlement lists ~12,000 ids.

@@ -43,8 +43,12 @@ void check_layer(const layers::Layer<T>& layer) {
     FUZZ_CHECK(static_cast<std::int64_t>(layer.features.size()) <= layer.origin.read,
                "more features than read from " + layer.origin.layer);
     for (const T& f : layer.features) {
-        std::string id = f.ref.id;  // incidents, water and settlements carry their own id first
-        if constexpr (requires { f.id; }) id = f.id.empty() ? f.ref.id : f.id;
+        // Incidents have only their id; water and settlements carry their own id first.
+        std::string id;
+        if constexpr (requires { f.ref; }) id = f.ref.id;
+        if constexpr (requires { f.id; }) {
+            if (!f.id.empty()) id = f.id;
+        }
         FUZZ_CHECK(!id.empty(), "a feature without an id");
         const std::string what = "feature '" + id + "'";
         if constexpr (requires { f.geometry; }) check_geometry(f.geometry, layer.origin.extent, what);

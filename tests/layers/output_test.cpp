@@ -94,6 +94,49 @@ TEST(Output, CsvHasLonLatForPointsAndQuotesCells) {
               "0,40,bad \xff utf8,,,false\n");
 }
 
+// A large table is formatted in blocks on several threads (format_rows): every row once, in
+// order, each line as the row's own values say.
+TEST(Output, LargeGeneratedTablesKeepTheirRowOrder) {
+    constexpr std::size_t n = 100003;  // several blocks and a short last one
+    const OutputTable t = OutputTable::generated(
+        "rows", {{"id", FieldKind::Text}, {"half", FieldKind::Real, 1}}, n, true,
+        [](std::size_t i, OutputFeature& out) {
+            out.geometry = geo::Geometry::point({static_cast<double>(i % 180), 0.25});
+            out.values = {Value{"r" + std::to_string(i)}, Value{static_cast<double>(i) / 2.0}};
+        });
+    TempDir dir;
+    write_table(t, (dir.path / "rows.csv").string(), {});
+    write_table(t, (dir.path / "rows.geojson").string(), {});
+    std::istringstream csv(read(dir.path / "rows.csv"));
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line, "lon,lat,id,half");
+    std::size_t i = 0;
+    for (; std::getline(csv, line); ++i) {
+        const std::string half = std::to_string(i / 2) + (i % 2 ? ".5" : "");
+        ASSERT_EQ(line, std::to_string(i % 180) + ",0.25,r" + std::to_string(i) + "," + half) << "row " << i;
+    }
+    EXPECT_EQ(i, n);
+    const std::string json = read(dir.path / "rows.geojson");
+    std::size_t features = 0, at = 0, last = 0;
+    for (std::size_t k = 0; k < n; k += 9973) {  // a sample of rows, in increasing positions
+        at = json.find("\"id\":\"r" + std::to_string(k) + "\"", last);
+        ASSERT_NE(at, std::string::npos) << "row " << k;
+        last = at;
+    }
+    for (std::size_t p = json.find("\"type\":\"Feature\""); p != std::string::npos;
+         p = json.find("\"type\":\"Feature\"", p + 1)) {
+        ++features;
+    }
+    EXPECT_EQ(features, n);
+    std::size_t separators = 0;
+    for (std::size_t p = json.find("},\n{"); p != std::string::npos; p = json.find("},\n{", p + 1)) ++separators;
+    EXPECT_EQ(separators, n - 1);
+    const std::string head = R"({"type":"FeatureCollection","name":"rows","features":[)" "\n{";
+    EXPECT_EQ(json.substr(0, head.size()), head);
+    EXPECT_EQ(json.substr(json.size() - 5), "}\n]}\n");
+}
+
 TEST(Output, GeoPackageAndFlatGeobufAreReadableByGdal) {
     TempDir dir;
     for (const char* name : {"s.gpkg", "s.fgb"}) {

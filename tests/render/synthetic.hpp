@@ -87,7 +87,6 @@ inline layers::Dataset synthetic_dataset() {
     d.settlements.features = {alpha, beta};
 
     layers::Incident clash;
-    clash.ref.id = "i1";
     clash.id = "i1";
     clash.type = "armed_clash";
     clash.fatalities = 4;
@@ -95,7 +94,6 @@ inline layers::Dataset synthetic_dataset() {
     clash.source = "Test Wire, \"Clash\", 2019";
     clash.position = {70.3, 40.75};
     layers::Incident shelling = clash;
-    shelling.ref.id = "i2";
     shelling.id = "i2";
     shelling.type = "shelling";
     shelling.fatalities.reset();
