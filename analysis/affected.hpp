@@ -40,7 +40,7 @@ struct AffectedOptions {
 
 struct AffectedSettlement {
     std::size_t settlement = 0;              // index into data.settlements.features
-    std::vector<std::size_t> incidents;      // indices into data.incidents.features, by distance
+    std::vector<std::size_t> incidents;      // indices into data.incidents.features, in selection order
     std::size_t nearest_incident = 0;
     double nearest_incident_distance_m = 0.0;
     std::optional<layers::Date> first_date;  // earliest incident day (undated ones do not count)
