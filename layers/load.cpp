@@ -140,6 +140,13 @@ public:
     /// Reads only the features whose FID is in [first, last] (with the source's other filters).
     void restrict_fids(GIntBig first, GIntBig last);
     void set_parts(std::size_t parts) noexcept { m_origin.parts = parts; }
+    /// The number of features the source will return with its filters (a count query).
+    [[nodiscard]] std::size_t count_rows() {
+        const GIntBig n = m_layer->GetFeatureCount(TRUE);
+        if (n < 0) throw LayerError("cannot count the features of a part of the layer", where(), "read it with --threads 1");
+        m_count = n;
+        return static_cast<std::size_t>(n);
+    }
     /// Back to the source's own filter after restrict_fids.
     void restore_filter() { m_layer->SetAttributeFilter(m_where.empty() ? nullptr : m_where.c_str()); }
     /// Adds another reader's counts and extent (a part of the same layer) to this origin.
@@ -760,8 +767,12 @@ std::optional<std::pair<GIntBig, GIntBig>> RoleReader::shardable_fid_range() {
     const char* fid_column = m_layer->GetFIDColumn();
     if (fid_column == nullptr || *fid_column == '\0') return std::nullopt;
     const auto quoted = quoted_identifier;
-    const std::string sql =
-        "SELECT MIN(" + quoted(fid_column) + "), MAX(" + quoted(fid_column) + ") FROM " + quoted(m_layer->GetName());
+    // Each end by the primary key's index: SQLite scans the whole table for MIN() and MAX() in
+    // one statement (0.1 s for a million rows), not for these.
+    const std::string fid = quoted(fid_column);
+    const std::string table = quoted(m_layer->GetName());
+    const std::string sql = "SELECT (SELECT " + fid + " FROM " + table + " ORDER BY " + fid + " LIMIT 1), (SELECT " +
+                            fid + " FROM " + table + " ORDER BY " + fid + " DESC LIMIT 1)";
     CPLErrorReset();
     OGRLayer* result = m_dataset->ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (result == nullptr) {
@@ -899,8 +910,10 @@ std::string normalise_pair(std::string pair) {
     return a + "-" + b;
 }
 
-/// An incident from a raw feature, appended to `out`; what is wrong goes to the Maker's findings.
-void make_incident(Maker& m, RawFeature&& raw, std::vector<Incident>& out) {
+/// An incident from a raw feature, appended to `out` (a vector, or a part's Slice); what is
+/// wrong goes to the Maker's findings.
+template <typename Out>
+void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     Incident i;
     i.id = m.text(raw, "id");
     if (i.id.empty()) i.id = raw.fid;
@@ -934,12 +947,29 @@ void make_incident(Maker& m, RawFeature&& raw, std::vector<Incident>& out) {
     out.push_back(std::move(i));
 }
 
+/// A part's run of slots in the result vector (already constructed): push_back fills them in
+/// order, so parts write straight into the result, each into its own run.
+template <typename T>
+struct Slice {
+    T* next = nullptr;
+    T* end = nullptr;
+    std::size_t written = 0;
+    void push_back(T&& value) {
+        if (next == end) throw std::runtime_error("the layer grew while it was read");
+        *next++ = std::move(value);
+        ++written;
+    }
+};
+
 /// Reads a role's features, each made by make(maker, raw, out). A large layer whose source
 /// allows it (RoleReader::shardable_fid_range) is read in parts by FID range, one
 /// connection and thread each (LoadOptions::threads): GDAL's reading and the typing of the
-/// features are most of the time of loading a million incidents. Features, findings and
-/// counts come out as from one read: parts in FID order, each part's findings after the
-/// previous part's, the layer's own findings last.
+/// features are most of the time of loading a million incidents. Each part writes into its
+/// own run of the result (sized by the part's row count), so no feature is copied between
+/// arrays and the result's memory is faulted in on every core; runs shortened by skipped
+/// features are closed up at the end. Features, findings and counts come out as from one
+/// read: parts in FID order, each part's findings after the previous part's, the layer's
+/// own findings last.
 template <typename T, typename Make>
 void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool explicit_source,
                    const LoadOptions& options, Findings& findings, std::vector<T>& out, Make make,
@@ -955,80 +985,96 @@ void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool 
     if (parts > 1) range = reader.shardable_fid_range();
     if (range && range->second - range->first + 1 < static_cast<GIntBig>(parts)) range.reset();
 
-    // Reserved up front: growing a vector of a million features copies and faults in its
-    // memory several times over.
-    out.reserve(out.size() + expected);
-    advise_huge_pages(out.data(), out.capacity() * sizeof(T));
     if (!range) {
+        // Reserved up front: growing a vector of a million features copies and faults in its
+        // memory several times over.
+        out.reserve(out.size() + expected);
+        advise_huge_pages(out.data(), out.capacity() * sizeof(T));
         Maker m(reader, spec(role), findings);
         reader.read([&](RawFeature&& raw) { make(m, std::move(raw), out); }, progress, from, to);
         return;
     }
 
     struct Part {
-        std::unique_ptr<RoleReader> reader;
-        Findings opening;   // what opening the layer again found: already reported by `reader`
-        Findings findings;  // what reading this part found
-        std::vector<T> features;
+        RoleReader* reader = nullptr;
+        std::unique_ptr<RoleReader> owned;  // parts after the first: a connection of their own
+        Findings opening;                   // what opening the layer again found: already reported
+        Findings findings;                  // what reading this part found
+        std::size_t offset = 0;             // its run in `out`, from `base`
+        std::size_t slots = 0;
+        Slice<T> slice;
         RoleReader::ReadStats stats;
         std::exception_ptr error;
     };
-    std::vector<Part> others(parts - 1);
+    std::vector<Part> all(parts);
     const GIntBig first = range->first;
     const GIntBig span = range->second - range->first + 1;
     auto bound = [&](std::size_t k) {  // first FID of part k
         return first + static_cast<GIntBig>(static_cast<long double>(span) * static_cast<long double>(k) /
                                             static_cast<long double>(parts));
     };
+    // Dense FIDs (the usual GeoPackage): a part's FID span bounds its rows. Else count them.
+    const bool count_rows = static_cast<std::size_t>(span) > expected + expected / 8 + 1024;
     OpenDatabases unused;  // parts are files: each opens its own
-    for (std::size_t k = 1; k < parts; ++k) {
-        Part& part = others[k - 1];
-        part.reader = std::make_unique<RoleReader>(role, where, explicit_source, options, part.opening, unused);
-        part.reader->report_to(part.findings);
-        part.reader->restrict_fids(bound(k), bound(k + 1) - 1);
-        part.features.reserve(expected / parts + 1);
-        advise_huge_pages(part.features.data(), part.features.capacity() * sizeof(T));
-    }
-    reader.restrict_fids(bound(0), bound(1) - 1);
-
-    std::vector<std::thread> threads;
-    threads.reserve(others.size());
-    for (Part& part : others) {
-        threads.emplace_back([&part, &make, role] {
-            try {
-                Maker m(*part.reader, spec(role), part.findings);
-                part.stats = part.reader->read_features(
-                    [&](RawFeature&& raw) { make(m, std::move(raw), part.features); }, {}, 0.0, 1.0);
-            } catch (...) {
-                part.error = std::current_exception();
-            }
-        });
-    }
-    RoleReader::ReadStats stats;
-    std::exception_ptr error;
-    try {
-        Maker m(reader, spec(role), findings);
-        stats = reader.read_features([&](RawFeature&& raw) { make(m, std::move(raw), out); }, progress, from,
-                                     from + (to - from) / static_cast<double>(parts));
-    } catch (...) {
-        error = std::current_exception();
-    }
-    for (std::thread& t : threads) t.join();
-    if (error) std::rethrow_exception(error);
-    for (Part& part : others) {
-        if (part.error) std::rethrow_exception(part.error);
-    }
-    for (Part& part : others) {
-        if (out.capacity() >= out.size() + part.features.size()) {
-            prefault(out.data() + out.size(), part.features.size() * sizeof(T), options.threads);
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < parts; ++k) {
+        Part& part = all[k];
+        if (k == 0) {
+            part.reader = &reader;
+        } else {
+            part.owned = std::make_unique<RoleReader>(role, where, explicit_source, options, part.opening, unused);
+            part.reader = part.owned.get();
+            part.reader->report_to(part.findings);
         }
-        out.insert(out.end(), std::make_move_iterator(part.features.begin()),
-                   std::make_move_iterator(part.features.end()));
-        std::vector<T>().swap(part.features);
+        part.reader->restrict_fids(bound(k), bound(k + 1) - 1);
+        part.slots = count_rows ? part.reader->count_rows() : static_cast<std::size_t>(bound(k + 1) - bound(k));
+        part.offset = total;
+        total += part.slots;
+    }
+    const std::size_t base = out.size();
+    out.reserve(base + total);
+    advise_huge_pages(out.data() + base, total * sizeof(T));
+    prefault(out.data() + base, total * sizeof(T), options.threads);
+    out.resize(base + total);
+    for (Part& part : all) {
+        part.slice.next = out.data() + base + part.offset;
+        part.slice.end = part.slice.next + part.slots;
+    }
+
+    auto read_part = [&](Part& part, const Progress& report_to, double progress_to) {
+        try {
+            Maker m(*part.reader, spec(role), part.reader == &reader ? findings : part.findings);
+            part.stats = part.reader->read_features([&](RawFeature&& raw) { make(m, std::move(raw), part.slice); },
+                                                    report_to, from, progress_to);
+        } catch (...) {
+            part.error = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    threads.reserve(parts - 1);
+    for (std::size_t k = 1; k < parts; ++k) threads.emplace_back([&, k] { read_part(all[k], {}, to); });
+    read_part(all[0], progress, from + (to - from) / static_cast<double>(parts));
+    for (std::thread& t : threads) t.join();
+    for (Part& part : all) {
+        if (part.error) {
+            out.resize(base);
+            std::rethrow_exception(part.error);
+        }
+    }
+
+    // Close up the runs (a part's skipped features leave slots unused), then merge the rest.
+    T* end = out.data() + base + all[0].slice.written;
+    RoleReader::ReadStats stats = all[0].stats;
+    for (std::size_t k = 1; k < parts; ++k) {
+        Part& part = all[k];
+        T* run = out.data() + base + part.offset;
+        if (run != end) std::move(run, run + part.slice.written, end);
+        end += part.slice.written;
         findings.absorb(std::move(part.findings));
         reader.add_origin_counts(part.reader->origin());
         stats.add(part.stats);
     }
+    out.erase(out.begin() + (end - out.data()), out.end());
     reader.restore_filter();
     reader.set_parts(parts);
     reader.finish(stats);
@@ -1170,8 +1216,10 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             data.settlements.origin = reader.origin();
             break;
         case Role::Incidents:
-            read_in_parts(reader, role, where, explicit_source, options, data.findings, data.incidents.features,
-                          make_incident, progress, from, to);
+            read_in_parts(
+                reader, role, where, explicit_source, options, data.findings, data.incidents.features,
+                [](Maker& maker, RawFeature&& raw, auto& out) { make_incident(maker, std::move(raw), out); }, progress,
+                from, to);
             data.incidents.origin = reader.origin();
             break;
         case Role::Disputed:
