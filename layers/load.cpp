@@ -632,6 +632,13 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
     // A database read can fail half-way (a lost connection, a statement error): GDAL then
     // ends the read as if the table were done. Such a failure must not pass as a short table.
     const bool database = m_origin.driver == "PostgreSQL";
+    // The fields that name a feature in messages, in order of preference: id, ISO3, name.
+    std::vector<std::size_t> label_fields;
+    for (std::size_t i = 0; i < m_bindings.size(); ++i) {
+        const std::string_view name = m_spec.fields[i].name;
+        if (name == "id" || name == "iso3" || name == "name") label_fields.push_back(i);
+    }
+    RawFeature raw;
     for (;;) {
         CPLErrorReset();
         OGRFeatureUniquePtr feature(m_layer->GetNextFeature());
@@ -650,8 +657,11 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
                    progress_from + (progress_to - progress_from) * static_cast<double>(n) / static_cast<double>(total),
                    stage);
         }
-        RawFeature raw;
+        // One RawFeature for the whole read: its buffers are reused; fn may move members out,
+        // and each is set again here.
         raw.fid = std::to_string(feature->GetFID());
+        raw.values.clear();
+        raw.attributes.clear();
         raw.values.reserve(m_bindings.size());
         for (std::size_t i = 0; i < m_bindings.size(); ++i) {
             const FieldBinding& b = m_bindings[i];
@@ -671,9 +681,8 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
             }
         }
         raw.label = raw.fid;
-        for (std::size_t i = 0; i < m_bindings.size(); ++i) {
-            const std::string_view name = m_spec.fields[i].name;
-            if ((name == "id" || name == "iso3" || name == "name") && raw.values[i] && !trim(*raw.values[i]).empty()) {
+        for (std::size_t i : label_fields) {
+            if (raw.values[i] && !trim(*raw.values[i]).empty()) {
                 raw.label = std::string(trim(*raw.values[i]));
                 break;
             }
@@ -810,7 +819,8 @@ public:
         for (const CanonicalField& f : role_spec.fields) m_names.emplace_back(f.name);
     }
 
-    std::string text(const RawFeature& raw, std::string_view field) const {
+    /// The trimmed text of a canonical field (`field` a string literal: see index_of).
+    std::string text(const RawFeature& raw, const char* field) const {
         const auto& v = raw.values[index_of(field)];
         return v ? std::string(trim(*v)) : std::string();
     }
@@ -872,6 +882,7 @@ private:
     // The role's canonical field names, in RoleSpec::fields order (a handful: a linear
     // search beats hashing a std::string per lookup, which showed in profiles of 1e6 rows).
     std::vector<std::string_view> m_names;
+    mutable std::vector<std::pair<const char*, std::size_t>> m_seen;  // literal's address -> index
 
     std::optional<std::size_t> find(std::string_view field) const {
         for (std::size_t i = 0; i < m_names.size(); ++i) {
@@ -879,8 +890,16 @@ private:
         }
         return std::nullopt;
     }
-    std::size_t index_of(std::string_view field) const {
-        if (const auto i = find(field)) return *i;
+    /// `field` is a string literal: its address finds its index again without comparing text
+    /// (a dozen lookups a feature, a million features).
+    std::size_t index_of(const char* field) const {
+        for (const auto& [literal, index] : m_seen) {
+            if (literal == field) return index;
+        }
+        if (const auto i = find(field)) {
+            if (m_seen.size() < 32) m_seen.emplace_back(field, *i);
+            return *i;
+        }
         throw std::out_of_range("no canonical field " + std::string(field));
     }
 
