@@ -19,16 +19,23 @@ namespace fergana::layers {
 
 namespace {
 
+// ASCII only, whatever the locale: field names, ISO3 codes, types.
+char lower_ascii(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+bool space_ascii(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (char& c : out) c = lower_ascii(c);
     return out;
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    while (!s.empty() && space_ascii(s.front())) s.remove_prefix(1);
+    while (!s.empty() && space_ascii(s.back())) s.remove_suffix(1);
     return s;
 }
 
@@ -819,6 +826,15 @@ public:
         for (const CanonicalField& f : role_spec.fields) m_names.emplace_back(f.name);
     }
 
+    /// text(), moving the value out of the raw feature instead of copying it.
+    std::string take(RawFeature& raw, const char* field) const {
+        auto& v = raw.values[index_of(field)];
+        if (!v) return {};
+        std::string out = std::move(*v);
+        const std::string_view kept = trim(out);
+        if (kept.size() != out.size()) out = std::string(kept);
+        return out;
+    }
     /// The trimmed text of a canonical field (`field` a string literal: see index_of).
     std::string text(const RawFeature& raw, const char* field) const {
         const auto& v = raw.values[index_of(field)];
@@ -934,9 +950,9 @@ std::string normalise_pair(std::string pair) {
 template <typename Out>
 void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     Incident i;
-    i.id = m.text(raw, "id");
+    i.id = m.take(raw, "id");
     if (i.id.empty()) i.id = raw.fid;
-    const std::string date = m.text(raw, "date");
+    const std::string date = m.take(raw, "date");
     if (!date.empty()) {
         i.date = parse_date_range(date);
         if (!i.date) {
@@ -944,7 +960,8 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
                     "use YYYY-MM-DD, or a range YYYY-MM-DD/YYYY-MM-DD");
         }
     }
-    i.type = lower(m.text(raw, "type"));
+    i.type = m.take(raw, "type");
+    for (char& c : i.type) c = lower_ascii(c);
     i.fatalities = m.integer(raw, i.id, "fatalities");
     i.injured = m.integer(raw, i.id, "injured");
     i.displaced = m.integer(raw, i.id, "displaced");
@@ -954,8 +971,8 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
                     "negative count " + std::to_string(**count));
         }
     }
-    i.description = m.text(raw, "description");
-    i.source = m.text(raw, "source");
+    i.description = m.take(raw, "description");
+    i.source = m.take(raw, "source");
     i.precision_m = m.real(raw, i.id, "precision_m");
     if (raw.geometry.points().size() != 1) {
         m.error(raw, i.id, "wrong_geometry_type", {}, "an incident must be one point");

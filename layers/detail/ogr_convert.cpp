@@ -78,6 +78,11 @@ geo::Geometry from_ogr(const OGRGeometry& geometry, ConversionNotes& notes) {
     if (geometry.Is3D() || geometry.IsMeasured()) {
         notes.dropped_z_or_m = true;
     }
+    if (wkbFlatten(geometry.getGeometryType()) == wkbPoint) {  // a million incidents: no detour
+        if (geometry.IsEmpty()) return {};
+        const OGRPoint& p = *geometry.toPoint();
+        return geo::Geometry::point({p.getX(), p.getY()});
+    }
     std::vector<geo::LonLat> points;
     std::vector<geo::Path> lines;
     std::vector<geo::Polygon> polygons;
