@@ -79,6 +79,13 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     advise_huge_pages(result.rows.data(), selected.size() * sizeof(ProximityRow));
     prefault(result.rows.data(), selected.size() * sizeof(ProximityRow), options.threads);
     result.rows.resize(selected.size());
+    const bool more = measure.side || measure.disputed || measure.water || measure.enclave || measure.settlement;
+    if (more) {
+        result.more.reserve(selected.size());
+        advise_huge_pages(result.more.data(), selected.size() * sizeof(ProximityMore));
+        prefault(result.more.data(), selected.size() * sizeof(ProximityMore), options.threads);
+        result.more.resize(selected.size());
+    }
 
     // The border distances in one batch per epoch: neighbouring incidents (in Morton order)
     // share the search's candidate edges, the costliest query made cheaper. The hits arrive
@@ -116,11 +123,14 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
             }
         }
 
+        if (!more) return;
+        ProximityMore& m = result.more[k];
+
         // Side: the country whose polygon holds the point (overlaps were resolved on load).
         if (measure.side) {
             for (const geo::EdgeHit& hit : countries.within(p, 0.0, scratch)) {
                 if (hit.inside) {
-                    row.side_iso3 = data.countries.features[hit.geometry_id].iso3;
+                    m.side_iso3 = data.countries.features[hit.geometry_id].iso3;
                     break;
                 }
             }
@@ -129,19 +139,19 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
         if (!measure.disputed) {
             // not measured
         } else if (!options.disputed.empty()) {
-            if (const auto hit = given_disputed.nearest(p, scratch)) row.disputed_distance_m = hit->distance_m;
+            if (const auto hit = given_disputed.nearest(p, scratch)) m.disputed_distance_m = hit->distance_m;
         } else if (const auto hit = disputed.nearest(dates[k], p, scratch)) {
-            row.disputed_distance_m = hit->distance_m;
+            m.disputed_distance_m = hit->distance_m;
         }
-        if (measure.water) row.water = to_nearest(water.nearest(p, scratch));
-        if (measure.settlement) row.settlement = to_nearest(settlements.nearest(p, scratch));
+        if (measure.water) m.water = to_nearest(water.nearest(p, scratch));
+        if (measure.settlement) m.settlement = to_nearest(settlements.nearest(p, scratch));
         if (measure.enclave || measure.side) {
             if (const auto hit = enclaves.nearest(dates[k], p, scratch)) {
-                if (measure.enclave) row.enclave = to_nearest(hit);
+                if (measure.enclave) m.enclave = to_nearest(hit);
                 if (hit->inside && measure.side) {
                     const layers::Enclave& e = data.enclaves.features[hit->geometry_id];
-                    row.side_enclave = e.name;
-                    if (!e.owner.empty()) row.side_iso3 = e.owner;
+                    m.side_enclave = e.name;
+                    if (!e.owner.empty()) m.side_iso3 = e.owner;
                 }
             }
         }

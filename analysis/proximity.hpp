@@ -61,16 +61,12 @@ struct Nearest {
     geo::LonLat point;            // nearest point of the feature
 };
 
-/// One incident's measures. The texts are views of the dataset's own strings (an ISO3
-/// code, an enclave's name, a border's pair): the rows live no longer than the dataset, as
-/// their indices into it already require, and a million rows carry no strings of their own.
+/// One incident's border measures. The texts here and in ProximityMore are views of the
+/// dataset's own strings (an ISO3 code, an enclave's name, a border's pair): the rows live no
+/// longer than the dataset, as their indices into it already require, and a million rows
+/// carry no strings of their own.
 struct ProximityRow {
     std::size_t incident = 0;  // index into data.incidents.features
-
-    // The side: the country the point lies in (after enclave overlaps are resolved);
-    // inside an enclave in force, the enclave's owner and its name.
-    std::string_view side_iso3;     // empty when in no country of the layer
-    std::string_view side_enclave;  // enclave name, when inside one
 
     // The border in force on the incident's date.
     std::optional<Nearest> border;  // index into data.borders.features
@@ -80,6 +76,14 @@ struct ProximityRow {
     std::optional<double> border_distance_min_m;
     std::optional<double> border_distance_max_m;
     std::optional<bool> may_be_across_border;
+};
+
+/// One incident's other measures: side, disputed stretches, water, enclave, settlement.
+struct ProximityMore {
+    // The side: the country the point lies in (after enclave overlaps are resolved);
+    // inside an enclave in force, the enclave's owner and its name.
+    std::string_view side_iso3;     // empty when in no country of the layer
+    std::string_view side_enclave;  // enclave name, when inside one
 
     std::optional<double> disputed_distance_m;
     std::optional<Nearest> water;       // index into data.water.features
@@ -89,7 +93,16 @@ struct ProximityRow {
 
 struct ProximityResult {
     std::vector<ProximityRow> rows;  // in the order of the selected incidents
-    std::string disputed_source;     // "given" or "borders with status disputed" or ""
+    /// The other measures, one per row; empty when only the border is measured (a million
+    /// rows then take 104 bytes each instead of 272).
+    std::vector<ProximityMore> more;
+    std::string disputed_source;  // "given" or "borders with status disputed" or ""
+
+    /// Row k's other measures (nothing measured: all empty).
+    [[nodiscard]] const ProximityMore& more_of(std::size_t k) const {
+        static const ProximityMore none;
+        return more.empty() ? none : more[k];
+    }
 };
 
 /// Measures each selected incident (indices into data.incidents.features).

@@ -169,17 +169,19 @@ private:
     static void print(std::ostream& out, const layers::Dataset& data, const analysis::ProximityResult& result) {
         Table table({"id", "date", "type", "side", "border", "border_m", "disputed_m", "water", "water_m",
                      "enclave", "enclave_m", "settlement", "settlement_m"});
-        for (const analysis::ProximityRow& row : result.rows) {
+        for (std::size_t k = 0; k < result.rows.size(); ++k) {
+            const analysis::ProximityRow& row = result.rows[k];
+            const analysis::ProximityMore& more = result.more_of(k);
             const layers::Incident& i = data.incidents.features[row.incident];
-            std::string side(row.side_iso3);
-            if (!row.side_enclave.empty()) side += " (" + std::string(row.side_enclave) + ")";
+            std::string side(more.side_iso3);
+            if (!more.side_enclave.empty()) side += " (" + std::string(more.side_enclave) + ")";
             table.add({i.id, i.date ? i.date->to_string() : "-", i.type.empty() ? "-" : i.type,
                        side.empty() ? "-" : side, row.border_pair.empty() ? "-" : std::string(row.border_pair), metres(row.border),
-                       row.disputed_distance_m ? format_number(*row.disputed_distance_m, 0) : "-",
-                       row.water ? data.water.features[row.water->index].name : "-", metres(row.water),
-                       row.enclave ? data.enclaves.features[row.enclave->index].name : "-", metres(row.enclave),
-                       row.settlement ? data.settlements.features[row.settlement->index].name : "-",
-                       metres(row.settlement)});
+                       more.disputed_distance_m ? format_number(*more.disputed_distance_m, 0) : "-",
+                       more.water ? data.water.features[more.water->index].name : "-", metres(more.water),
+                       more.enclave ? data.enclaves.features[more.enclave->index].name : "-", metres(more.enclave),
+                       more.settlement ? data.settlements.features[more.settlement->index].name : "-",
+                       metres(more.settlement)});
         }
         table.print(out);
     }

@@ -117,6 +117,7 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
         "proximity", std::move(fields), result.rows.size(), true,
         [&data, &result, measure, field_count](std::size_t n, layers::OutputFeature& out) {
             const analysis::ProximityRow& row = result.rows[n];
+            const analysis::ProximityMore& more = result.more_of(n);
             const layers::Incident& i = data.incidents.features[row.incident];
             std::vector<Value>& v = out.values;
             v.clear();
@@ -125,8 +126,8 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
             v.push_back(i.date ? Value{i.date->to_string()} : Value{});
             v.push_back(text_or_null(i.type));
             if (measure.side) {
-                v.push_back(text_or_null(row.side_iso3));
-                v.push_back(text_or_null(row.side_enclave));
+                v.push_back(text_or_null(more.side_iso3));
+                v.push_back(text_or_null(more.side_enclave));
             }
             if (measure.border) {
                 v.push_back(text_or_null(row.border_pair));
@@ -138,33 +139,33 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
                 v.push_back(opt(row.border_distance_max_m));
                 v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
             }
-            if (measure.disputed) v.push_back(opt(row.disputed_distance_m));
+            if (measure.disputed) v.push_back(opt(more.disputed_distance_m));
             if (!measure.water) {
                 // not measured
-            } else if (row.water) {
-                const layers::WaterFeature& w = data.water.features[row.water->index];
+            } else if (more.water) {
+                const layers::WaterFeature& w = data.water.features[more.water->index];
                 v.emplace_back(w.id);
                 v.push_back(text_or_null(w.name));
                 v.push_back(text_or_null(w.kind));
-                v.emplace_back(row.water->distance_m);
+                v.emplace_back(more.water->distance_m);
             } else {
                 v.insert(v.end(), 4, Value{});
             }
             if (!measure.enclave) {
                 // not measured
-            } else if (row.enclave) {
-                v.push_back(text_or_null(data.enclaves.features[row.enclave->index].name));
-                v.emplace_back(row.enclave->distance_m);
+            } else if (more.enclave) {
+                v.push_back(text_or_null(data.enclaves.features[more.enclave->index].name));
+                v.emplace_back(more.enclave->distance_m);
             } else {
                 v.insert(v.end(), 2, Value{});
             }
             if (!measure.settlement) {
                 // not measured
-            } else if (row.settlement) {
-                const layers::Settlement& s = data.settlements.features[row.settlement->index];
+            } else if (more.settlement) {
+                const layers::Settlement& s = data.settlements.features[more.settlement->index];
                 v.emplace_back(s.id);
                 v.push_back(text_or_null(s.name));
-                v.emplace_back(row.settlement->distance_m);
+                v.emplace_back(more.settlement->distance_m);
             } else {
                 v.insert(v.end(), 3, Value{});
             }
