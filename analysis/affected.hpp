@@ -39,8 +39,8 @@ struct AffectedOptions {
 };
 
 struct AffectedSettlement {
-    std::size_t settlement = 0;              // index into data.settlements.features
-    std::vector<std::size_t> incidents;      // indices into data.incidents.features, in selection order
+    std::size_t settlement = 0;          // index into data.settlements.features
+    std::vector<std::size_t> incidents;  // indices into data.incidents.features, in selection order
     std::size_t nearest_incident = 0;
     double nearest_incident_distance_m = 0.0;
     std::optional<layers::Date> first_date;  // earliest incident day (undated ones do not count)
@@ -56,13 +56,13 @@ struct IncidentReach {
 
 struct CountryTotals {
     std::size_t settlements = 0;
-    std::int64_t population = 0;               // known populations summed
+    std::int64_t population = 0;  // known populations summed
     std::size_t settlements_without_population = 0;
 };
 
 struct AffectedResult {
-    std::vector<AffectedSettlement> settlements;  // in reach of at least one incident; by settlement index
-    std::vector<IncidentReach> per_incident;      // one per selected incident, in order (if asked)
+    std::vector<AffectedSettlement> settlements;      // in reach of at least one incident; by settlement index
+    std::vector<IncidentReach> per_incident;          // one per selected incident, in order (if asked)
     std::map<std::string, CountryTotals> by_country;  // key: ISO3 ("" when unknown)
     CountryTotals total;
 };

@@ -26,11 +26,11 @@ namespace fergana::analysis {
 /// skips its index and queries (and, in the command, loading its layer): measuring only the
 /// border distance of a million incidents is several times faster than measuring all.
 struct ProximityMeasures {
-    bool side = true;        // side_iso3 and side_enclave (countries and enclaves)
-    bool border = true;      // border, border_pair and the precision bounds
-    bool disputed = true;    // disputed_distance_m
+    bool side = true;      // side_iso3 and side_enclave (countries and enclaves)
+    bool border = true;    // border, border_pair and the precision bounds
+    bool disputed = true;  // disputed_distance_m
     bool water = true;
-    bool enclave = true;     // enclave (and side_enclave when side is measured too)
+    bool enclave = true;  // enclave (and side_enclave when side is measured too)
     bool settlement = true;
 
     [[nodiscard]] bool all() const noexcept { return side && border && disputed && water && enclave && settlement; }
@@ -56,9 +56,9 @@ struct ProximityOptions {
 
 /// The nearest feature of a layer to an incident.
 struct Nearest {
-    std::size_t index = 0;        // into the dataset's layer
-    double distance_m = 0.0;      // 0 when inside a polygon
-    geo::LonLat point;            // nearest point of the feature
+    std::size_t index = 0;    // into the dataset's layer
+    double distance_m = 0.0;  // 0 when inside a polygon
+    geo::LonLat point;        // nearest point of the feature
 };
 
 /// One incident's border measures. The texts here and in ProximityMore are views of the

@@ -27,8 +27,7 @@ namespace fergana::analysis {
 
 class TimedGeometryIndex {
 public:
-    TimedGeometryIndex(std::vector<geo::Geometry> geometries,
-                       std::vector<layers::Validity> validity);
+    TimedGeometryIndex(std::vector<geo::Geometry> geometries, std::vector<layers::Validity> validity);
 
     /// Builds the indexes that queries on these dates will need.
     void prepare(const std::vector<layers::Date>& dates);
@@ -42,16 +41,14 @@ public:
     /// through geo::EdgeIndex::nearest_all on each index's points (all epochs sharing it in
     /// one batch): the same answers, bit for bit, with the batch's reuse of candidates
     /// between neighbouring points.
-    [[nodiscard]] std::vector<std::optional<geo::EdgeHit>> nearest_all(
-        const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points,
-        unsigned threads) const;
+    [[nodiscard]] std::vector<std::optional<geo::EdgeHit>> nearest_all(const std::vector<layers::Date>& dates,
+                                                                       std::span<const geo::LonLat> points,
+                                                                       unsigned threads) const;
 
     /// nearest_all without the vector of results: sink(i, hit) for every point, called from
     /// the worker threads (each i once, in no particular order).
-    void nearest_each(
-        const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points,
-        unsigned threads,
-        const std::function<void(std::size_t, const std::optional<geo::EdgeHit>&)>& sink) const;
+    void nearest_each(const std::vector<layers::Date>& dates, std::span<const geo::LonLat> points, unsigned threads,
+                      const std::function<void(std::size_t, const std::optional<geo::EdgeHit>&)>& sink) const;
 
     /// Indices of the features in force on `date`.
     [[nodiscard]] std::vector<std::size_t> in_force(layers::Date date) const;

@@ -18,14 +18,14 @@ namespace fergana::layers {
 
 /// Where a role's layer was read from, as outputs and `fergana layers` report it.
 struct LayerOrigin {
-    bool present = false;     // false: the role was not given and not found in --data
-    std::string source;       // file or connection (passwords redacted)
-    std::string layer;        // layer name in the source
-    std::string driver;       // GDAL driver short name
-    std::string crs;          // the source CRS ("EPSG:32642"), before reprojection to WGS84
-    std::int64_t read = 0;    // features read from the source (after source_filter)
-    std::int64_t skipped = 0; // features skipped (NULL or empty geometry, ...)
-    geo::Box extent;          // of the loaded features, WGS84 lon/lat
+    bool present = false;       // false: the role was not given and not found in --data
+    std::string source;         // file or connection (passwords redacted)
+    std::string layer;          // layer name in the source
+    std::string driver;         // GDAL driver short name
+    std::string crs;            // the source CRS ("EPSG:32642"), before reprojection to WGS84
+    std::int64_t read = 0;      // features read from the source (after source_filter)
+    std::int64_t skipped = 0;   // features skipped (NULL or empty geometry, ...)
+    geo::Box extent;            // of the loaded features, WGS84 lon/lat
     std::string server;         // a database's server and PostGIS versions; "" for files
     std::string source_filter;  // what the source filtered (spatial window, WHERE); "" for none
     std::size_t parts = 1;      // read in this many parts on as many threads (LoadOptions::threads)

@@ -150,7 +150,8 @@ public:
     /// The number of features the source will return with its filters (a count query).
     [[nodiscard]] std::size_t count_rows() {
         const GIntBig n = m_layer->GetFeatureCount(TRUE);
-        if (n < 0) throw LayerError("cannot count the features of a part of the layer", where(), "read it with --threads 1");
+        if (n < 0)
+            throw LayerError("cannot count the features of a part of the layer", where(), "read it with --threads 1");
         m_count = n;
         return static_cast<std::size_t>(n);
     }

@@ -127,8 +127,7 @@ bool is_special_file(const std::string& path);
 /// Refuses an output path that is one of the inputs (so no run can destroy its input),
 /// a missing directory, or an existing file without overwrite. Throws Error / UsageError.
 /// Nothing to check for a PostGIS destination (see check_output_table).
-void check_output_path(const std::string& path, const std::vector<std::string>& inputs,
-                       bool overwrite);
+void check_output_path(const std::string& path, const std::vector<std::string>& inputs, bool overwrite);
 
 /// Writes the table. Throws LayerError (with the path) on failure; nothing is left behind.
 void write_table(const OutputTable& table, const std::string& path, const WriteOptions& options);

@@ -47,9 +47,9 @@ public:
         options.value({"--to"}, "DATE", "only incidents on or before DATE", &m_to);
         options.value({"--type"}, "T,...", "only incidents of these types", &m_types);
         options.value({"--measure"}, "WHAT,...",
-                      "what to measure: side, border, disputed, water, enclave, settlement, or all", &m_measure,
-                      "all");
-        options.value({"--as-of"}, "DATE", "date for undated incidents (and all, with --fixed-date)", &m_as_of, "today");
+                      "what to measure: side, border, disputed, water, enclave, settlement, or all", &m_measure, "all");
+        options.value({"--as-of"}, "DATE", "date for undated incidents (and all, with --fixed-date)", &m_as_of,
+                      "today");
         options.flag({"--fixed-date"}, "measure every incident against the borders in force on --as-of", &m_fixed_date);
         options.value({"--threads"}, "N", "worker threads", &m_threads, "all cores");
         m_data.declare(options);
@@ -167,8 +167,8 @@ private:
     }
 
     static void print(std::ostream& out, const layers::Dataset& data, const analysis::ProximityResult& result) {
-        Table table({"id", "date", "type", "side", "border", "border_m", "disputed_m", "water", "water_m",
-                     "enclave", "enclave_m", "settlement", "settlement_m"});
+        Table table({"id", "date", "type", "side", "border", "border_m", "disputed_m", "water", "water_m", "enclave",
+                     "enclave_m", "settlement", "settlement_m"});
         for (std::size_t k = 0; k < result.rows.size(); ++k) {
             const analysis::ProximityRow& row = result.rows[k];
             const analysis::ProximityMore& more = result.more_of(k);
@@ -176,8 +176,8 @@ private:
             std::string side(more.side_iso3);
             if (!more.side_enclave.empty()) side += " (" + std::string(more.side_enclave) + ")";
             table.add({i.id, i.date ? i.date->to_string() : "-", i.type.empty() ? "-" : i.type,
-                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : std::string(row.border_pair), metres(row.border),
-                       more.disputed_distance_m ? format_number(*more.disputed_distance_m, 0) : "-",
+                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : std::string(row.border_pair),
+                       metres(row.border), more.disputed_distance_m ? format_number(*more.disputed_distance_m, 0) : "-",
                        more.water ? data.water.features[more.water->index].name : "-", metres(more.water),
                        more.enclave ? data.enclaves.features[more.enclave->index].name : "-", metres(more.enclave),
                        more.settlement ? data.settlements.features[more.settlement->index].name : "-",

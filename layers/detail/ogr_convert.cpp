@@ -47,12 +47,8 @@ void visit(const OGRGeometry& g, std::vector<geo::LonLat>& points, std::vector<g
             break;
         }
         case wkbLineString:
-        case wkbLinearRing:
-            lines.push_back(read_curve(*g.toSimpleCurve()));
-            break;
-        case wkbPolygon:
-            add_polygon(*g.toPolygon(), polygons, notes);
-            break;
+        case wkbLinearRing: lines.push_back(read_curve(*g.toSimpleCurve())); break;
+        case wkbPolygon: add_polygon(*g.toPolygon(), polygons, notes); break;
         case wkbMultiPoint:
         case wkbMultiLineString:
         case wkbMultiPolygon:
@@ -88,10 +84,8 @@ geo::Geometry from_ogr(const OGRGeometry& geometry, ConversionNotes& notes) {
     std::vector<geo::Polygon> polygons;
     visit(geometry, points, lines, polygons, notes);
     switch (wkbFlatten(geometry.getGeometryType())) {
-        case wkbPoint:
-            return points.empty() ? geo::Geometry{} : geo::Geometry::point(points.front());
-        case wkbLineString:
-            return lines.empty() ? geo::Geometry{} : geo::Geometry::line(std::move(lines.front()));
+        case wkbPoint: return points.empty() ? geo::Geometry{} : geo::Geometry::point(points.front());
+        case wkbLineString: return lines.empty() ? geo::Geometry{} : geo::Geometry::line(std::move(lines.front()));
         case wkbPolygon:
             return polygons.empty() ? geo::Geometry{} : geo::Geometry::polygon(std::move(polygons.front()));
         case wkbMultiPoint: return geo::Geometry::multi_point(std::move(points));

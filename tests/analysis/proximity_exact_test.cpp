@@ -36,8 +36,7 @@ TEST(ProximityExact, BorderDistancesWithinOneCentimetreOfBruteForce) {
 
     std::vector<geo::LonLat> vertices;
     for (const layers::Border& b : data.borders.features) {
-        for (const geo::Path& line : b.geometry.lines())
-            vertices.insert(vertices.end(), line.begin(), line.end());
+        for (const geo::Path& line : b.geometry.lines()) vertices.insert(vertices.end(), line.begin(), line.end());
     }
     const char* dates[] = {"2001-05-01", "2017-10-01", "2023-06-01", "2025-01-10", "2026-01-01"};
     Rng rng{42};
@@ -48,8 +47,7 @@ TEST(ProximityExact, BorderDistancesWithinOneCentimetreOfBruteForce) {
         if (k % 2 == 0) {
             i.position = {69.0 + 4.8 * rng.unit(), 39.3 + 2.3 * rng.unit()};
         } else {
-            const geo::LonLat v = vertices[static_cast<std::size_t>(
-                rng.unit() * static_cast<double>(vertices.size()))];
+            const geo::LonLat v = vertices[static_cast<std::size_t>(rng.unit() * static_cast<double>(vertices.size()))];
             i.position = {v.lon + 0.02 * (rng.unit() - 0.5), v.lat + 0.02 * (rng.unit() - 0.5)};
         }
         data.incidents.features.push_back(i);
@@ -69,8 +67,7 @@ TEST(ProximityExact, BorderDistancesWithinOneCentimetreOfBruteForce) {
         double best = std::numeric_limits<double>::infinity();
         std::string best_pair;
         for (const layers::Border& b : data.borders.features) {
-            if (!b.valid.in_force(i.date->first))
-                continue;
+            if (!b.valid.in_force(i.date->first)) continue;
             const double d = brute.distance_to_paths_m(b.geometry.lines(), i.position);
             if (d < best) {
                 best = d;
@@ -79,8 +76,7 @@ TEST(ProximityExact, BorderDistancesWithinOneCentimetreOfBruteForce) {
         }
         const ProximityRow& row = result.rows[k];
         ASSERT_TRUE(row.border.has_value()) << i.id;
-        EXPECT_NEAR(row.border->distance_m, best, 0.01)
-            << i.id << " at " << i.position.lon << "," << i.position.lat;
+        EXPECT_NEAR(row.border->distance_m, best, 0.01) << i.id << " at " << i.position.lon << "," << i.position.lat;
         EXPECT_EQ(row.border_pair, best_pair) << i.id;
         // Nothing else was measured.
         EXPECT_TRUE(result.more.empty());

@@ -71,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t control = data[0];
     const layers::Role role = layers::all_roles[control & 7U];
     const bool csv = (control & 8U) != 0;
-    const std::string path = std::string("/vsimem/fuzz/") + std::string(layers::to_string(role)) +
-                             (csv ? ".csv" : ".geojson");
+    const std::string path =
+        std::string("/vsimem/fuzz/") + std::string(layers::to_string(role)) + (csv ? ".csv" : ".geojson");
     // GDAL takes a writable buffer; it stays ours (bTakeOwnership FALSE) and outlives the file.
     std::vector<GByte> bytes(data + 1, data + size);
     VSILFILE* file = VSIFileFromMemBuffer(path.c_str(), bytes.data(), bytes.size(), FALSE);

@@ -9,8 +9,8 @@
 
 #include <unistd.h>
 #include <cstdlib>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
