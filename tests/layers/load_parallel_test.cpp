@@ -4,6 +4,7 @@
 // counts, the same origin counts and extent.
 #include "layers/load.hpp"
 #include "layers/output.hpp"
+#include "tests/layers/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,15 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("fergana-parallel-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+/// This file's temporary directories.
+struct TempDir : testing::TempDir {
+    TempDir() : testing::TempDir("parallel") {}
 };
 
 constexpr int kRows = 3000;

@@ -1,5 +1,6 @@
 #include "geo/error.hpp"
 #include "layers/output.hpp"
+#include "tests/layers/temp_dir.hpp"
 #include "layers/source_info.hpp"
 
 #include <gtest/gtest.h>
@@ -34,15 +35,9 @@ std::string read(const fs::path& p) {
     return s.str();
 }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("fergana-output-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+/// This file's temporary directories.
+struct TempDir : testing::TempDir {
+    TempDir() : testing::TempDir("output") {}
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "layers/detail/pushdown.hpp"
 #include "layers/load.hpp"
 #include "layers/output.hpp"
+#include "tests/layers/temp_dir.hpp"
 #include "layers/source_info.hpp"
 
 #include <gtest/gtest.h>
@@ -59,15 +60,9 @@ std::set<std::string> kept(const Dataset& d, const analysis::IncidentFilter& fil
     return out;
 }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("fergana-pushdown-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+/// This file's temporary directories.
+struct TempDir : testing::TempDir {
+    TempDir() : testing::TempDir("pushdown") {}
 };
 
 }  // namespace
