@@ -3,6 +3,9 @@
 #include "tools/format.hpp"
 #include "tools/style_hints.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace fergana::tools {
 
 namespace {
@@ -188,7 +191,19 @@ layers::OutputTable affected_table(const layers::Dataset& data, const analysis::
                                        {"incident_ids", FieldKind::Text},
                                        {"marker-color", FieldKind::Text},
                                        {"marker-size", FieldKind::Text}});
-    for (const analysis::AffectedSettlement& a : r.settlements) {
+    // The id lists first, on every core: at 1e6 incidents they are 1.7 million ids (15 MB)
+    // gathered from all over the incidents array.
+    std::vector<std::string> ids(r.settlements.size());
+    const std::size_t threads = std::max(1U, std::thread::hardware_concurrency());
+    std::vector<std::thread> workers;
+    for (std::size_t w = 0; w < threads && w < ids.size(); ++w) {
+        workers.emplace_back([&, w] {
+            for (std::size_t k = w; k < ids.size(); k += threads) ids[k] = incident_ids(data, r.settlements[k].incidents);
+        });
+    }
+    for (std::thread& w : workers) w.join();
+    for (std::size_t k = 0; k < r.settlements.size(); ++k) {
+        const analysis::AffectedSettlement& a = r.settlements[k];
         const layers::Settlement& s = data.settlements.features[a.settlement];
         const std::int64_t pop = s.population.value_or(0);
         t.add(geo::Geometry::point(s.position),
@@ -196,7 +211,7 @@ layers::OutputTable affected_table(const layers::Dataset& data, const analysis::
                s.population ? Value{*s.population} : Value{}, static_cast<std::int64_t>(a.incidents.size()),
                data.incidents.features[a.nearest_incident].id, a.nearest_incident_distance_m,
                a.first_date ? Value{a.first_date->to_string()} : Value{},
-               a.last_date ? Value{a.last_date->to_string()} : Value{}, incident_ids(data, a.incidents),
+               a.last_date ? Value{a.last_date->to_string()} : Value{}, std::move(ids[k]),
                std::string("#d95f02"), std::string(pop >= 50000 ? "large" : pop >= 5000 ? "medium" : "small")});
     }
     return t;
