@@ -1020,7 +1020,14 @@ void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool 
     }
     std::optional<std::pair<GIntBig, GIntBig>> range;
     if (parts > 1) range = reader.shardable_fid_range();
-    if (range && range->second - range->first + 1 < static_cast<GIntBig>(parts)) range.reset();
+    // Parts need a FID range at least `parts` wide and, for the arithmetic below, narrower than
+    // 2^62 (a hostile file may hold FIDs at both ends of the 64-bit range): else one read.
+    if (range) {
+        const bool ordered = range->second >= range->first;
+        // The difference as unsigned: exact for any two ordered 64-bit values.
+        const std::uint64_t width = static_cast<std::uint64_t>(range->second) - static_cast<std::uint64_t>(range->first);
+        if (!ordered || width < parts - 1 || width >= (std::uint64_t{1} << 62U)) range.reset();
+    }
 
     if (!range) {
         // Reserved up front: growing a vector of a million features copies and faults in its

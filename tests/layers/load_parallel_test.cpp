@@ -199,3 +199,24 @@ TEST(LoadInParts, DuplicateIdsAcrossALargeLayer) {
 }
 
 }  // namespace fergana::layers
+
+namespace fergana::layers {
+
+// FIDs at both ends of the 64-bit range (a hostile or odd file): no part arithmetic
+// overflows; the layer is read in one part, completely.
+TEST(LoadInParts, FidsAtTheEndsOfTheRangeAreReadInOnePart) {
+    TempDir dir;
+    const std::string path = incidents_geopackage(dir.path);
+    for (const char* sql : {"UPDATE incidents SET fid = -9223372036854775807 WHERE fid = 401",
+                            "UPDATE incidents SET fid = 9223372036854775807 WHERE fid = 402"}) {
+        const std::string command = "ogrinfo -q '" + path + "' -sql '" + sql + "' >/dev/null";
+        ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    }
+    const Dataset one = load_dataset(options_for(path, 1));
+    const Dataset parts = load_dataset(options_for(path, 2));
+    EXPECT_EQ(parts.incidents.origin.parts, 1U);
+    EXPECT_EQ(parts.incidents.features.size(), static_cast<std::size_t>(kRows - kDeleted));
+    expect_same(one, parts);
+}
+
+}  // namespace fergana::layers
