@@ -4,6 +4,7 @@
 #include "geo/error.hpp"
 #include "geo/geodesic.hpp"
 #include "geo/memory.hpp"
+#include "geo/parallel.hpp"
 
 #include <algorithm>
 #include <array>
@@ -37,50 +38,6 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 constexpr std::size_t max_reaches = std::numeric_limits<std::uint16_t>::max();
-
-// How many threads parallel_for runs for `count` items taken `grain` at a time.
-unsigned worker_count(std::size_t count, std::size_t grain, unsigned threads) {
-    if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-    const std::size_t chunks = (count + grain - 1) / grain;
-    return static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, chunks)));
-}
-
-// Calls fn(begin, end, worker) for the ranges [i * grain, (i + 1) * grain) of [0, count), taken
-// from a shared counter by worker_count() threads (worker: 0, 1, ...; for per-thread memory).
-// The first exception thrown by fn is rethrown here once every thread has stopped.
-template <typename Fn>
-void parallel_for(std::size_t count, std::size_t grain, unsigned threads, Fn&& fn) {
-    const std::size_t chunks = (count + grain - 1) / grain;
-    const unsigned workers = worker_count(count, grain, threads);
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto run = [&](unsigned worker) {
-        try {
-            while (!failed.load(std::memory_order_relaxed)) {
-                const std::size_t chunk = next.fetch_add(1, std::memory_order_relaxed);
-                if (chunk >= chunks) break;
-                fn(chunk * grain, std::min(count, (chunk + 1) * grain), worker);
-            }
-        } catch (...) {
-            const std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            failed = true;
-        }
-    };
-    std::vector<std::thread> pool;
-    try {
-        for (unsigned t = 1; t < workers; ++t) pool.emplace_back(run, t);
-    } catch (...) {
-        failed = true;
-        for (std::thread& t : pool) t.join();
-        throw;
-    }
-    run(0);
-    for (std::thread& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
-}
 
 // A selected incident as the settlement scan reads it (40 bytes: a cell's incidents are read
 // in one sweep). No default member initialisers: a million of them are allocated, then
@@ -151,7 +108,7 @@ public:
         // Per incident: its cell (outside: `cells`), then its place among the items.
         std::unique_ptr<std::uint32_t[]> slot(new std::uint32_t[count]);
         advise_huge_pages(slot.get(), count * sizeof(std::uint32_t));
-        parallel_for(count, 16384, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+        geo::parallel_for(count, 16384, threads, [&](std::size_t begin, std::size_t end, unsigned) {
             for (std::size_t k = begin; k < end; ++k) {
                 Located e;
                 slot[k] = static_cast<std::uint32_t>(locate(k, e) ? cell_of(e.ecef()).value_or(cells) : cells);
@@ -167,7 +124,7 @@ public:
         m_starts.pop_back();
         m_items.reset(new Located[m_count]);
         advise_huge_pages(m_items.get(), m_count * sizeof(Located));
-        parallel_for(count, 16384, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+        geo::parallel_for(count, 16384, threads, [&](std::size_t begin, std::size_t end, unsigned) {
             for (std::size_t k = begin; k < end; ++k) {
                 if (slot[k] < m_count) (void)locate(k, m_items[slot[k]]);
             }
@@ -324,8 +281,8 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
         std::vector<InReach> in;
         std::vector<std::uint64_t> seen;
     };
-    std::vector<Scan> scans(worker_count(settlements.size(), 1, options.threads));
-    parallel_for(settlements.size(), 1, options.threads, [&](std::size_t s, std::size_t, unsigned worker) {
+    std::vector<Scan> scans(geo::worker_count(settlements.size(), 1, options.threads));
+    geo::parallel_for(settlements.size(), 1, options.threads, [&](std::size_t s, std::size_t, unsigned worker) {
         const geo::Ecef& place = places[s];
         const geo::LonLat position = settlements[s].position;
         auto solve = [&](InReach& h) { h.distance_m = geo::distance_m(incidents[selected[h.k]].position, position); };
@@ -443,9 +400,9 @@ AffectedResult affected(const layers::Dataset& data, const std::vector<std::size
             double upper_m;
             Pair pair;
         };
-        std::vector<std::vector<Bounds>> bounds(worker_count(selected.size(), 4096, options.threads));
+        std::vector<std::vector<Bounds>> bounds(geo::worker_count(selected.size(), 4096, options.threads));
         result.per_incident.resize(selected.size());
-        parallel_for(selected.size(), 4096, options.threads, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        geo::parallel_for(selected.size(), 4096, options.threads, [&](std::size_t begin, std::size_t end, unsigned worker) {
             std::vector<Bounds>& order = bounds[worker];
             for (std::size_t k = begin; k < end; ++k) {
                 IncidentReach& reach = result.per_incident[k];

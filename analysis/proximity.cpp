@@ -3,6 +3,7 @@
 #include "analysis/timed_index.hpp"
 #include "geo/edge_index.hpp"
 #include "geo/memory.hpp"
+#include "geo/parallel.hpp"
 
 #include <algorithm>
 
@@ -66,25 +67,23 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     std::vector<layers::Date> dates(selected.size(), as_of);
     std::vector<geo::LonLat> positions(selected.size());
     // On every core: a million incidents are 248 MB to walk through.
-    countries.query_all(selected.size(), options.threads, [&](std::size_t k, geo::EdgeIndex::Scratch&) {
-        const layers::Incident& incident = data.incidents.features[selected[k]];
-        if (options.follow_incident_dates && incident.date) dates[k] = incident.date->first;
-        positions[k] = incident.position;
+    geo::parallel_for(selected.size(), 16384, options.threads, [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t k = begin; k < end; ++k) {
+            const layers::Incident& incident = data.incidents.features[selected[k]];
+            if (options.follow_incident_dates && incident.date) dates[k] = incident.date->first;
+            positions[k] = incident.position;
+        }
     });
     if (measure.border) borders.prepare(dates);
     if (measure.enclave || measure.side) enclaves.prepare(dates);
     if (measure.disputed) disputed.prepare(dates);
     report(progress, 0.1, "measuring");
 
-    result.rows.reserve(selected.size());
-    advise_huge_pages(result.rows.data(), selected.size() * sizeof(ProximityRow));
-    prefault(result.rows.data(), selected.size() * sizeof(ProximityRow), options.threads);
+    reserve_fresh(result.rows, selected.size(), options.threads);
     result.rows.resize(selected.size());
     const bool more = measure.side || measure.disputed || measure.water || measure.enclave || measure.settlement;
     if (more) {
-        result.more.reserve(selected.size());
-        advise_huge_pages(result.more.data(), selected.size() * sizeof(ProximityMore));
-        prefault(result.more.data(), selected.size() * sizeof(ProximityMore), options.threads);
+        reserve_fresh(result.more, selected.size(), options.threads);
         result.more.resize(selected.size());
     }
 
@@ -98,8 +97,7 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     };
     std::vector<BorderHit> border_hits;
     if (measure.border) {
-        border_hits.reserve(selected.size());
-        prefault(border_hits.data(), selected.size() * sizeof(BorderHit), options.threads);
+        reserve_fresh(border_hits, selected.size(), options.threads);
         border_hits.resize(selected.size());
         borders.nearest_each(dates, positions, options.threads,
                              [&](std::size_t k, const std::optional<geo::EdgeHit>& hit) {

@@ -118,6 +118,14 @@ class Fergana:
                                   "--overwrite"]), out)
 
 
+def record(rows, row, ok):
+    """Adds a finished row to the table and the log; returns whether its answers agree."""
+    row["ok"] = ok
+    rows.append(row)
+    log(json.dumps(row))
+    return ok
+
+
 def with_phases(timing, out):
     """(wall, cpu, peak) and the run's own phase timer: {read, compute, write} seconds from the
     output's provenance sidecar (read includes starting the process)."""
@@ -423,10 +431,7 @@ def main():
                     row["check"] = "GeodSolve: " + note
                 else:
                     ok, row["check"] = True, "not checked"
-                row["ok"] = ok
-                all_ok &= ok
-                rows.append(row)
-                log(json.dumps(row))
+                all_ok &= record(rows, row, ok)
         if "W3" in workloads:
             out = os.path.join(args.work, "w3_summary.json")
             wall, cpu, peak, phases = best_of(args.repeat, lambda: fergana.w3(out))
@@ -442,10 +447,7 @@ def main():
                 row["check"] = "PostGIS: " + note
             else:
                 ok, row["check"] = True, "not checked"
-            row["ok"] = ok
-            all_ok &= ok
-            rows.append(row)
-            log(json.dumps(row))
+            all_ok &= record(rows, row, ok)
     finally:
         if pg:
             pg.stop()

@@ -1,6 +1,7 @@
 #include "geo/edge_index.hpp"
 
 #include "geo/error.hpp"
+#include "geo/parallel.hpp"
 
 #include <algorithm>
 #include <array>
@@ -1268,56 +1269,12 @@ void EdgeIndex::nearest_each(
 void EdgeIndex::for_each_chunk(
     std::size_t count, unsigned threads,
     const std::function<void(std::size_t, std::size_t, Scratch&)>& work) const {
-    if (threads == 0) {
-        threads = std::max(1U, std::thread::hardware_concurrency());
-    }
     // Chunks small enough to balance uneven query costs, large enough to make the shared
     // counter cheap.
     constexpr std::size_t chunk = 1024;
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto run = [&] {
-        try {
-            Scratch scratch;
-            while (!failed.load(std::memory_order_relaxed)) {
-                const std::size_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
-                if (begin >= count) {
-                    break;
-                }
-                work(begin, std::min(count, begin + chunk), scratch);
-            }
-        } catch (...) {
-            const std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) {
-                error = std::current_exception();
-            }
-            failed = true;
-        }
-    };
-    const std::size_t useful = (count + chunk - 1) / chunk;
-    const auto workers =
-        static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, useful)));
-    std::vector<std::thread> pool;
-    try {
-        for (unsigned t = 1; t < workers; ++t) {
-            pool.emplace_back(run);
-        }
-    } catch (...) {
-        failed = true;
-        for (std::thread& t : pool) {
-            t.join();
-        }
-        throw;
-    }
-    run();
-    for (std::thread& t : pool) {
-        t.join();
-    }
-    if (error) {
-        std::rethrow_exception(error);
-    }
+    std::vector<Scratch> scratch(worker_count(count, chunk, threads));
+    parallel_for(count, chunk, threads,
+                 [&](std::size_t begin, std::size_t end, unsigned worker) { work(begin, end, scratch[worker]); });
 }
 
 }  // namespace fergana::geo

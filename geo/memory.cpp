@@ -1,9 +1,8 @@
 #include "geo/memory.hpp"
 
-#include <algorithm>
+#include "geo/parallel.hpp"
+
 #include <cstdint>
-#include <thread>
-#include <vector>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -30,20 +29,13 @@ void advise_huge_pages(const void* data, std::size_t bytes) noexcept {
 
 void prefault(void* data, std::size_t bytes, unsigned threads) {
     constexpr std::size_t page = 4096;
+    constexpr std::size_t pages_per_chunk = 512;  // 2 MiB: a huge page, touched by one thread
     if (data == nullptr || bytes < (std::size_t{16} << 20U)) return;
-    if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
     auto* const begin = static_cast<volatile unsigned char*>(data);
-    auto touch = [begin](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; i += page) begin[i] = 0;
-    };
-    // Chunks on page boundaries, so no page is touched by two threads.
-    const std::size_t chunk = (bytes / threads + page - 1) / page * page;
-    std::vector<std::thread> workers;
-    for (unsigned t = 1; t < threads && t * chunk < bytes; ++t) {
-        workers.emplace_back(touch, t * chunk, std::min(bytes, (t + 1) * chunk));
-    }
-    touch(0, std::min(bytes, chunk));
-    for (std::thread& w : workers) w.join();
+    const std::size_t pages = (bytes + page - 1) / page;
+    geo::parallel_for(pages, pages_per_chunk, threads, [begin](std::size_t first, std::size_t end, unsigned) {
+        for (std::size_t p = first; p < end; ++p) begin[p * page] = 0;
+    });
 }
 
 }  // namespace fergana

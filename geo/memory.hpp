@@ -2,10 +2,10 @@
 // Memory hints for the few very large arrays (a million incidents, a million result rows).
 //
 //   std::vector<Row> rows;
-//   rows.reserve(n);                                       // allocated, not yet touched
-//   advise_huge_pages(rows.data(), n * sizeof(Row));
-//   prefault(rows.data(), n * sizeof(Row));                // faulted in on every core
-//   rows.resize(n);                                        // faulted in 2 MiB at a time
+//   reserve_fresh(rows, n);  // reserved, huge pages asked for, faulted in on every core
+//   rows.resize(n);          // constructed in memory already there
+//
+// (reserve_fresh is reserve + advise_huge_pages + prefault.)
 //
 // Where the kernel grants transparent huge pages only on request (the `madvise` setting,
 // Debian's default), a few hundred MB touched for the first time cost about one page fault
@@ -13,6 +13,7 @@
 // never a requirement: it does nothing elsewhere, on small arrays or when refused.
 
 #include <cstddef>
+#include <vector>
 
 namespace fergana {
 
@@ -26,5 +27,15 @@ void advise_huge_pages(const void* data, std::size_t bytes) noexcept;
 /// thread that fills the array. For raw storage that holds no objects yet: the capacity of a
 /// vector before resize(), say. Below 16 MiB it does nothing.
 void prefault(void* data, std::size_t bytes, unsigned threads = 0);
+
+/// Makes room for `extra` more elements at the end of `v`, a very large array about to be
+/// filled: reserved, with huge pages asked for and the new capacity faulted in on `threads`
+/// threads (0: all). The usual preamble of a million-row array.
+template <typename T>
+void reserve_fresh(std::vector<T>& v, std::size_t extra, unsigned threads = 0) {
+    v.reserve(v.size() + extra);
+    advise_huge_pages(v.data() + v.size(), extra * sizeof(T));
+    prefault(v.data() + v.size(), extra * sizeof(T), threads);
+}
 
 }  // namespace fergana

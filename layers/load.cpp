@@ -3,6 +3,7 @@
 #include "geo/geodesic.hpp"
 #include "geo/geos.hpp"
 #include "geo/memory.hpp"
+#include "geo/parallel.hpp"
 #include "layers/bundled.hpp"
 #include "layers/detail/gdal.hpp"
 #include "layers/detail/ogr_convert.hpp"
@@ -155,8 +156,6 @@ public:
         m_count = n;
         return static_cast<std::size_t>(n);
     }
-    /// Back to the source's own filter after restrict_fids.
-    void restore_filter() { m_layer->SetAttributeFilter(m_where.empty() ? nullptr : m_where.c_str()); }
     /// Adds another reader's counts and extent (a part of the same layer) to this origin.
     void add_origin_counts(const LayerOrigin& part) {
         m_origin.read += part.read;
@@ -1058,7 +1057,7 @@ void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool 
                                             static_cast<long double>(parts));
     };
     // Dense FIDs (the usual GeoPackage): a part's FID span bounds its rows. Else count them.
-    const bool count_rows = static_cast<std::size_t>(span) > expected + expected / 8 + 1024;
+    const bool sparse = static_cast<std::size_t>(span) > expected + expected / 8 + 1024;
     OpenDatabases unused;  // parts are files: each opens its own
     std::size_t total = 0;
     for (std::size_t k = 0; k < parts; ++k) {
@@ -1071,14 +1070,12 @@ void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool 
             part.reader->report_to(part.findings);
         }
         part.reader->restrict_fids(bound(k), bound(k + 1) - 1);
-        part.slots = count_rows ? part.reader->count_rows() : static_cast<std::size_t>(bound(k + 1) - bound(k));
+        part.slots = sparse ? part.reader->count_rows() : static_cast<std::size_t>(bound(k + 1) - bound(k));
         part.offset = total;
         total += part.slots;
     }
     const std::size_t base = out.size();
-    out.reserve(base + total);
-    advise_huge_pages(out.data() + base, total * sizeof(T));
-    prefault(out.data() + base, total * sizeof(T), options.threads);
+    reserve_fresh(out, total, options.threads);
     out.resize(base + total);
     for (Part& part : all) {
         part.slice.next = out.data() + base + part.offset;
@@ -1119,7 +1116,6 @@ void read_in_parts(RoleReader& reader, Role role, const RoleSource& where, bool 
         stats.add(part.stats);
     }
     out.erase(out.begin() + (end - out.data()), out.end());
-    reader.restore_filter();
     reader.set_parts(parts);
     reader.finish(stats);
 }
@@ -1296,16 +1292,12 @@ void check_duplicate_ids(const Layer<T>& layer, IdFn id_of, Findings& findings) 
     const std::hash<std::string_view> hash;
     const std::size_t n = layer.features.size();
     std::vector<std::size_t> hashes(n);
-    auto hash_and_sort = [&](std::size_t from, std::size_t to) {
+    const std::size_t half = n >= 100000 ? (n + 1) / 2 : std::max<std::size_t>(n, 1);
+    geo::parallel_for(n, half, 2, [&](std::size_t from, std::size_t to, unsigned) {
         for (std::size_t i = from; i < to; ++i) hashes[i] = hash(id_of(layer.features[i]));
         std::sort(hashes.begin() + static_cast<std::ptrdiff_t>(from), hashes.begin() + static_cast<std::ptrdiff_t>(to));
-    };
-    const std::size_t half = n >= 100000 ? n / 2 : n;
-    std::thread other;
-    if (half < n) other = std::thread(hash_and_sort, half, n);
-    hash_and_sort(0, half);
-    if (other.joinable()) {
-        other.join();
+    });
+    if (half < n) {
         std::inplace_merge(hashes.begin(), hashes.begin() + static_cast<std::ptrdiff_t>(half), hashes.end());
     }
     std::vector<std::size_t> repeated;  // hash values seen more than once

@@ -1,6 +1,7 @@
 #include "layers/output.hpp"
 
 #include "geo/error.hpp"
+#include "geo/parallel.hpp"
 #include "layers/detail/gdal.hpp"
 #include "layers/detail/ogr_convert.hpp"
 
@@ -13,7 +14,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <filesystem>
 #include <functional>
 #include <regex>
@@ -553,26 +553,15 @@ void format_rows(const OutputTable& table, std::string& out, const std::function
         return;
     }
     std::vector<std::string> texts(threads);
-    std::vector<std::exception_ptr> errors(threads);
-    auto format_block = [&](std::size_t t, std::size_t first) {
-        try {
-            std::size_t i = first;
-            table.for_each(first, first + block, [&](const OutputFeature& f) { format(f, i++, texts[t]); });
-        } catch (...) {
-            errors[t] = std::current_exception();
-        }
-    };
     for (std::size_t first = 0; first < count; first += threads * block) {
-        std::vector<std::thread> workers;
-        for (std::size_t t = 1; t < threads && first + t * block < count; ++t) {
-            workers.emplace_back(format_block, t, first + t * block);
-        }
-        format_block(0, first);
-        for (std::thread& w : workers) w.join();
-        for (std::size_t t = 0; t < threads; ++t) {
-            if (errors[t]) std::rethrow_exception(errors[t]);
-            out += texts[t];
-            texts[t].clear();
+        const std::size_t blocks = std::min(threads, (count - first + block - 1) / block);
+        geo::parallel_for(blocks, 1, static_cast<unsigned>(threads), [&](std::size_t b, std::size_t, unsigned) {
+            std::size_t i = first + b * block;
+            table.for_each(i, i + block, [&](const OutputFeature& f) { format(f, i++, texts[b]); });
+        });
+        for (std::size_t b = 0; b < blocks; ++b) {
+            out += texts[b];
+            texts[b].clear();
             flush();
         }
     }

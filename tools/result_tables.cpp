@@ -1,10 +1,8 @@
 #include "tools/result_tables.hpp"
 
+#include "geo/parallel.hpp"
 #include "tools/format.hpp"
 #include "tools/style_hints.hpp"
-
-#include <algorithm>
-#include <thread>
 
 namespace fergana::tools {
 
@@ -194,14 +192,9 @@ layers::OutputTable affected_table(const layers::Dataset& data, const analysis::
     // The id lists first, on every core: at 1e6 incidents they are 1.7 million ids (15 MB)
     // gathered from all over the incidents array.
     std::vector<std::string> ids(r.settlements.size());
-    const std::size_t threads = std::max(1U, std::thread::hardware_concurrency());
-    std::vector<std::thread> workers;
-    for (std::size_t w = 0; w < threads && w < ids.size(); ++w) {
-        workers.emplace_back([&, w] {
-            for (std::size_t k = w; k < ids.size(); k += threads) ids[k] = incident_ids(data, r.settlements[k].incidents);
-        });
-    }
-    for (std::thread& w : workers) w.join();
+    geo::parallel_for(ids.size(), 1, 0, [&](std::size_t k, std::size_t, unsigned) {
+        ids[k] = incident_ids(data, r.settlements[k].incidents);
+    });
     for (std::size_t k = 0; k < r.settlements.size(); ++k) {
         const analysis::AffectedSettlement& a = r.settlements[k];
         const layers::Settlement& s = data.settlements.features[a.settlement];
