@@ -11,6 +11,8 @@
 #include "tools/result_tables.hpp"
 #include "tools/units.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <ostream>
 #include <thread>
 
@@ -123,28 +125,25 @@ private:
     analysis::ProximityOptions m_options;
 
     static analysis::ProximityMeasures parse_measures(const std::string& text) {
-        analysis::ProximityMeasures m{false, false, false, false, false, false};
+        using M = analysis::ProximityMeasures;
+        static constexpr std::pair<std::string_view, bool M::*> quantities[] = {
+            {"side", &M::side},         {"border", &M::border},   {"disputed", &M::disputed},
+            {"water", &M::water},       {"enclave", &M::enclave}, {"settlement", &M::settlement}};
+        M m{false, false, false, false, false, false};
         const std::vector<std::string> items = split_list(text, true);
         if (items.empty()) throw UsageError("--measure is empty", "e.g. --measure border,settlement, or all");
         for (const std::string& item : items) {
             if (item == "all") {
                 m = {};
-            } else if (item == "side") {
-                m.side = true;
-            } else if (item == "border") {
-                m.border = true;
-            } else if (item == "disputed") {
-                m.disputed = true;
-            } else if (item == "water") {
-                m.water = true;
-            } else if (item == "enclave") {
-                m.enclave = true;
-            } else if (item == "settlement") {
-                m.settlement = true;
-            } else {
+                continue;
+            }
+            const auto* q = std::find_if(std::begin(quantities), std::end(quantities),
+                                         [&](const auto& entry) { return entry.first == item; });
+            if (q == std::end(quantities)) {
                 throw UsageError("--measure: unknown quantity '" + item + "'",
                                  "choose from side, border, disputed, water, enclave, settlement, all");
             }
+            m.*(q->second) = true;
         }
         return m;
     }

@@ -1,11 +1,11 @@
 // analysis::affected against known answers (incidents placed with the direct geodesic problem
 // at the radius and a millimetre either side of it) and against a brute force that solves
 // PROJ's inverse problem for every settlement-incident pair, field by field, bit for bit.
+#include "bench/brute_force.hpp"
 #include "analysis/affected.hpp"
 
 #include "geo/geodesic.hpp"
 
-#include <geodesic.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -45,14 +45,8 @@ std::vector<std::size_t> all(const layers::Dataset& data) {
 
 // PROJ's geodesic, from the incident to the settlement (the direction geo::EdgeIndex solved).
 double reference_m(geo::LonLat incident, geo::LonLat place) {
-    static const geod_geodesic g = [] {
-        geod_geodesic init{};
-        geod_init(&init, 6378137.0, 1.0 / 298.257223563);
-        return init;
-    }();
-    double s12 = 0.0;
-    geod_inverse(&g, incident.lat, incident.lon, place.lat, place.lon, &s12, nullptr, nullptr);
-    return s12;
+    static const bench::BruteForce brute;
+    return brute.distance_m(incident, place);
 }
 
 // The definition, pair by pair: in reach when the distance is at most the radius plus
