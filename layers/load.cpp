@@ -10,6 +10,7 @@
 #include "layers/detail/pushdown.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -71,16 +72,27 @@ std::optional<double> parse_real(std::string_view text) {
 struct FieldBinding {
     int index = -1;           // -1: the source has no such field
     std::string source_name;  // the source field's name
+    bool is_date = false;     // a Date or DateTime field: read as a Date (the date part)
 };
 
 /// A feature as read, before it becomes a typed feature: geometry in WGS84 and
 /// the canonical fields as text (nullopt when NULL or absent).
 struct RawFeature {
     std::string fid;
-    std::string label;  // how messages name the feature: its id, ISO3 or name, else the FID
     geo::Geometry geometry;
     std::vector<std::optional<std::string>> values;  // in RoleSpec::fields order
+    /// A date-typed source field's value, as read (its `values` slot is then empty).
+    std::vector<std::optional<Date>> dates;
     Attributes attributes;
+    /// The first of the id, ISO3 and name fields with a value (values.size(): none).
+    std::size_t label_field = 0;
+
+    /// How messages name the feature: its id, ISO3 or name, else the FID. Made only when a
+    /// message needs it; call it before the label's value is moved out.
+    [[nodiscard]] std::string label() const {
+        if (label_field < values.size() && values[label_field]) return std::string(trim(*values[label_field]));
+        return fid;
+    }
 };
 
 /// Databases opened once per load and shared by the roles read from them: a connection
@@ -399,6 +411,8 @@ void RoleReader::bind_fields() {
         }
         if (b.index >= 0) {
             b.source_name = defn->GetFieldDefn(b.index)->GetNameRef();
+            const OGRFieldType type = defn->GetFieldDefn(b.index)->GetType();
+            b.is_date = type == OFTDate || type == OFTDateTime;
             used.insert(b.index);
         }
         m_bindings.push_back(std::move(b));
@@ -646,8 +660,10 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         if (name == "id" || name == "iso3" || name == "name") label_fields.push_back(i);
     }
     RawFeature raw;
+    raw.values.resize(m_bindings.size());
+    raw.dates.resize(m_bindings.size());
     for (;;) {
-        CPLErrorReset();
+        if (database) CPLErrorReset();
         OGRFeatureUniquePtr feature(m_layer->GetNextFeature());
         if (!feature) {
             if (database && CPLGetLastErrorType() == CE_Failure) {
@@ -667,30 +683,29 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         // One RawFeature for the whole read: its buffers are reused; fn may move members out,
         // and each is set again here.
         raw.fid = std::to_string(feature->GetFID());
-        raw.values.clear();
         raw.attributes.clear();
-        raw.values.reserve(m_bindings.size());
         for (std::size_t i = 0; i < m_bindings.size(); ++i) {
             const FieldBinding& b = m_bindings[i];
-            if (b.index < 0 || !feature->IsFieldSetAndNotNull(b.index)) {
-                raw.values.emplace_back();
-                continue;
-            }
-            const OGRFieldType type = feature->GetFieldDefnRef(b.index)->GetType();
-            if (type == OFTDate || type == OFTDateTime) {
+            auto& value = raw.values[i];
+            auto& date = raw.dates[i];
+            value.reset();
+            date.reset();
+            if (b.index < 0 || !feature->IsFieldSetAndNotNull(b.index)) continue;
+            if (b.is_date) {
                 int y = 0, mo = 0, d = 0, h = 0, mi = 0, tz = 0;
                 float s = 0;
                 feature->GetFieldAsDateTime(b.index, &y, &mo, &d, &h, &mi, &s, &tz);
-                const auto date = Date::from_ymd(y, mo, d);
-                raw.values.emplace_back(date ? date->to_string() : std::string(feature->GetFieldAsString(b.index)));
+                date = Date::from_ymd(y, mo, d);
+                if (date) continue;
+                value = std::string(feature->GetFieldAsString(b.index));
             } else {
-                raw.values.emplace_back(valid_utf8(feature->GetFieldAsString(b.index), raw.fid, b.source_name));
+                value = valid_utf8(feature->GetFieldAsString(b.index), raw.fid, b.source_name);
             }
         }
-        raw.label = raw.fid;
+        raw.label_field = raw.values.size();
         for (std::size_t i : label_fields) {
             if (raw.values[i] && !trim(*raw.values[i]).empty()) {
-                raw.label = std::string(trim(*raw.values[i]));
+                raw.label_field = i;
                 break;
             }
         }
@@ -698,11 +713,11 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         if (ogr == nullptr || ogr->IsEmpty()) {
             ++m_origin.skipped;
             if (!m_coordinate_columns.empty()) {
-                add(Severity::Error, "missing_coordinates", raw.label,
+                add(Severity::Error, "missing_coordinates", raw.label(),
                     "missing or non-numeric coordinates (columns " + m_coordinate_columns + ")",
                     "every row needs numeric longitude and latitude", m_coordinate_columns);
             } else {
-                add(Severity::Warning, ogr == nullptr ? "null_geometry" : "empty_geometry", raw.label,
+                add(Severity::Warning, ogr == nullptr ? "null_geometry" : "empty_geometry", raw.label(),
                     ogr == nullptr ? "NULL geometry: feature skipped" : "empty geometry: feature skipped");
             }
             continue;
@@ -710,37 +725,45 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         if (m_transform) {
             CPLErrorReset();
             if (ogr->transform(m_transform.get()) != OGRERR_NONE) {
-                add(Severity::Error, "reprojection_failed", raw.label,
+                add(Severity::Error, "reprojection_failed", raw.label(),
                     "cannot reproject to WGS84: " + detail::last_gdal_error("coordinates outside the CRS's area"),
                     "is the layer's CRS right?");
                 continue;
             }
         }
         detail::ConversionNotes notes;
-        raw.geometry = detail::from_ogr(*ogr, notes);
+        if (wkbFlatten(ogr->getGeometryType()) == wkbPoint && raw.geometry.type() == geo::GeometryType::Point &&
+            raw.geometry.points().size() == 1) {
+            // A point layer: the previous feature's point is overwritten, no allocation per feature.
+            const OGRPoint& p = *ogr->toPoint();
+            raw.geometry.points().front() = {p.getX(), p.getY()};
+            notes.dropped_z_or_m = ogr->Is3D() || ogr->IsMeasured();
+        } else {
+            raw.geometry = detail::from_ogr(*ogr, notes);
+        }
         layer_notes.dropped_z_or_m |= notes.dropped_z_or_m;
         layer_notes.linearised |= notes.linearised;
         if (notes.closed_rings > 0) {
-            add(Severity::Repair, "unclosed_ring", raw.label,
+            add(Severity::Repair, "unclosed_ring", raw.label(),
                 std::to_string(notes.closed_rings) + " unclosed ring(s) closed by repeating the first vertex");
         }
         if (notes.dropped_rings > 0) {
-            add(Severity::Repair, "degenerate_ring", raw.label,
+            add(Severity::Repair, "degenerate_ring", raw.label(),
                 std::to_string(notes.dropped_rings) + " ring(s) with fewer than 4 vertices dropped");
         }
         if (raw.geometry.empty()) {
             ++m_origin.skipped;
-            add(Severity::Warning, "empty_geometry", raw.label, "nothing usable left of the geometry: feature skipped");
+            add(Severity::Warning, "empty_geometry", raw.label(), "nothing usable left of the geometry: feature skipped");
             continue;
         }
-        if (!check_coordinates(raw.geometry, raw.label) || !accept(raw.geometry, raw.label)) {
+        if (!check_coordinates(raw.geometry, raw.label()) || !accept(raw.geometry, raw.label())) {
             ++m_origin.skipped;
             continue;
         }
-        repair(raw.geometry, raw.label);
+        repair(raw.geometry, raw.label());
         if (raw.geometry.empty()) {
             ++m_origin.skipped;
-            add(Severity::Warning, "empty_geometry", raw.label, "geometry collapsed when repaired: feature skipped");
+            add(Severity::Warning, "empty_geometry", raw.label(), "geometry collapsed when repaired: feature skipped");
             continue;
         }
         if (!in_window(raw.geometry)) continue;  // outside LoadOptions::bbox: not wanted, not a finding
@@ -828,8 +851,9 @@ public:
 
     /// text(), moving the value out of the raw feature instead of copying it.
     std::string take(RawFeature& raw, const char* field) const {
-        auto& v = raw.values[index_of(field)];
-        if (!v) return {};
+        const std::size_t i = index_of(field);
+        auto& v = raw.values[i];
+        if (!v) return raw.dates[i] ? raw.dates[i]->to_string() : std::string();
         std::string out = std::move(*v);
         const std::string_view kept = trim(out);
         if (kept.size() != out.size()) out = std::string(kept);
@@ -837,8 +861,15 @@ public:
     }
     /// The trimmed text of a canonical field (`field` a string literal: see index_of).
     std::string text(const RawFeature& raw, const char* field) const {
-        const auto& v = raw.values[index_of(field)];
-        return v ? std::string(trim(*v)) : std::string();
+        const std::size_t i = index_of(field);
+        const auto& v = raw.values[i];
+        if (!v) return raw.dates[i] ? raw.dates[i]->to_string() : std::string();
+        return std::string(trim(*v));
+    }
+    /// The value of a canonical field that a date-typed source field holds, else nullopt (then
+    /// text() has what there is).
+    std::optional<Date> typed_date(const RawFeature& raw, const char* field) const {
+        return raw.dates[index_of(field)];
     }
 
     std::optional<std::int64_t> integer(const RawFeature& raw, const std::string& id, const char* field) {
@@ -881,7 +912,7 @@ public:
     }
 
     /// The id that messages name: the canonical id, else the FID.
-    static std::string display_id(const std::string& id, const RawFeature& raw) { return id.empty() ? raw.label : id; }
+    static std::string display_id(const std::string& id, const RawFeature& raw) { return id.empty() ? raw.label() : id; }
 
     void error(const RawFeature& raw, const std::string& id, const char* code, const std::string& field,
                std::string message, std::string hint = {}) {
@@ -898,7 +929,8 @@ private:
     // The role's canonical field names, in RoleSpec::fields order (a handful: a linear
     // search beats hashing a std::string per lookup, which showed in profiles of 1e6 rows).
     std::vector<std::string_view> m_names;
-    mutable std::vector<std::pair<const char*, std::size_t>> m_seen;  // literal's address -> index
+    // Literal's address -> index, direct-mapped (a collision only costs a search).
+    mutable std::array<std::pair<const char*, std::size_t>, 64> m_seen{};
 
     std::optional<std::size_t> find(std::string_view field) const {
         for (std::size_t i = 0; i < m_names.size(); ++i) {
@@ -909,11 +941,11 @@ private:
     /// `field` is a string literal: its address finds its index again without comparing text
     /// (a dozen lookups a feature, a million features).
     std::size_t index_of(const char* field) const {
-        for (const auto& [literal, index] : m_seen) {
-            if (literal == field) return index;
-        }
+        const auto address = reinterpret_cast<std::uintptr_t>(field);
+        auto& seen = m_seen[(address ^ (address >> 6U)) % m_seen.size()];
+        if (seen.first == field) return seen.second;
         if (const auto i = find(field)) {
-            if (m_seen.size() < 32) m_seen.emplace_back(field, *i);
+            seen = {field, *i};
             return *i;
         }
         throw std::out_of_range("no canonical field " + std::string(field));
@@ -952,8 +984,9 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     Incident i;
     i.id = m.take(raw, "id");
     if (i.id.empty()) i.id = raw.fid;
-    const std::string date = m.take(raw, "date");
-    if (!date.empty()) {
+    if (const auto day = m.typed_date(raw, "date")) {
+        i.date = DateRange{*day, *day};
+    } else if (const std::string date = m.take(raw, "date"); !date.empty()) {
         i.date = parse_date_range(date);
         if (!i.date) {
             m.error(raw, i.id, "bad_date", "date", "'" + date + "' is not a date",
@@ -962,24 +995,26 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     }
     i.type = m.take(raw, "type");
     for (char& c : i.type) c = lower_ascii(c);
-    i.fatalities = m.integer(raw, i.id, "fatalities");
-    i.injured = m.integer(raw, i.id, "injured");
-    i.displaced = m.integer(raw, i.id, "displaced");
-    for (auto* count : {&i.fatalities, &i.injured, &i.displaced}) {
+    IncidentDetails d;
+    d.fatalities = m.integer(raw, i.id, "fatalities");
+    d.injured = m.integer(raw, i.id, "injured");
+    d.displaced = m.integer(raw, i.id, "displaced");
+    for (auto* count : {&d.fatalities, &d.injured, &d.displaced}) {
         if (*count && **count < 0) {
             m.error(raw, i.id, "negative_value", "fatalities/injured/displaced",
                     "negative count " + std::to_string(**count));
         }
     }
-    i.description = m.take(raw, "description");
-    i.source = m.take(raw, "source");
+    d.description = m.take(raw, "description");
+    d.source = m.take(raw, "source");
+    d.attributes = std::move(raw.attributes);
     i.precision_m = m.real(raw, i.id, "precision_m");
     if (raw.geometry.points().size() != 1) {
         m.error(raw, i.id, "wrong_geometry_type", {}, "an incident must be one point");
         return;
     }
     i.position = raw.geometry.points().front();
-    i.attributes = std::move(raw.attributes);
+    if (!d.empty()) i.mutable_details() = std::move(d);
     out.push_back(std::move(i));
 }
 
@@ -1266,7 +1301,7 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             reader.read(
                 [&](RawFeature&& raw) {
                     DisputedFeature d;
-                    d.ref.id = raw.label;
+                    d.ref.id = raw.label();
                     d.pair = normalise_pair(m.text(raw, "pair"));
                     d.claimant = m.text(raw, "claimant");
                     d.other = m.text(raw, "other");

@@ -753,13 +753,13 @@ HtmlMap render_html(const layers::Dataset& data, const MapOptions& options, cons
             {"id", inc.id},
             {"date", inc.date ? ordered_json(inc.date->to_string()) : ordered_json(nullptr)},
             {"type", inc.type},
-            {"fatalities", optional_json(inc.fatalities)},
-            {"injured", optional_json(inc.injured)},
-            {"displaced", optional_json(inc.displaced)},
-            {"description", inc.description},
-            {"source", inc.source},
+            {"fatalities", optional_json(inc.details().fatalities)},
+            {"injured", optional_json(inc.details().injured)},
+            {"displaced", optional_json(inc.details().displaced)},
+            {"description", inc.details().description},
+            {"source", inc.details().source},
             {"precision_m", optional_json(inc.precision_m)}};
-        add_attributes(props, inc.attributes);
+        add_attributes(props, inc.details().attributes);
         const MarkerStyle marker = plan.incident_marker(inc);
         const Rgba color = plan.incident_color(inc);
         const double r = incident_radius_pt(inc, st) * px_per_pt;

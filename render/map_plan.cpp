@@ -175,7 +175,7 @@ std::optional<geo::LonLat> find_place(const layers::Dataset& data, std::string_v
 
 double incident_radius_pt(const layers::Incident& incident, const Style& style) {
     const double f =
-        static_cast<double>(std::max<std::int64_t>(incident.fatalities.value_or(0), 0));
+        static_cast<double>(std::max<std::int64_t>(incident.details().fatalities.value_or(0), 0));
     return std::min(
         style.incident_radius_pt + style.incident_radius_per_sqrt_fatality_pt * std::sqrt(f),
         style.incident_max_radius_pt);
@@ -566,7 +566,7 @@ void build_texts(MapPlan& plan, const MapOptions& options, const Style&) {
     std::size_t unsourced = 0;
     for (const Panel& p : plan.panels) {
         for (std::size_t i : p.incidents) {
-            const std::string& s = data.incidents.features[i].source;
+            const std::string& s = data.incidents.features[i].details().source;
             if (s.empty()) {
                 ++unsourced;
             } else {
@@ -632,7 +632,7 @@ void build_legend(MapPlan& plan, const Style& style) {
         for (std::size_t i : p.claims) claimants.insert(data.claims.features[i].claimant);
         for (std::size_t i : p.incidents) {
             max_fatalities =
-                std::max(max_fatalities, data.incidents.features[i].fatalities.value_or(0));
+                std::max(max_fatalities, data.incidents.features[i].details().fatalities.value_or(0));
         }
         any_in_reach = any_in_reach || !p.settlements_in_reach.empty();
     }
@@ -670,7 +670,7 @@ void build_legend(MapPlan& plan, const Style& style) {
         }
         for (std::int64_t v : samples) {
             layers::Incident probe;
-            probe.fatalities = v;
+            probe.mutable_details().fatalities = v;
             LegendItem item;
             item.kind = LegendKind::Marker;
             item.marker = MarkerStyle{Rgba{0.45, 0.45, 0.45, 0.0},

@@ -171,7 +171,7 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
                 v.insert(v.end(), 3, Value{});
             }
             v.emplace_back(std::string(incident_colour(i.type)));
-            v.emplace_back(std::string(incident_marker_size(i.fatalities)));
+            v.emplace_back(std::string(incident_marker_size(i.details().fatalities)));
             out.geometry = geo::Geometry::point(i.position);
         });
 }

@@ -15,6 +15,10 @@ Value text(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
 template <typename T>
 Value number(const std::optional<T>& v) { return v ? Value{*v} : Value{}; }
 
+template <typename T>
+const layers::Attributes& attributes_of(const T& f) { return f.attributes; }
+const layers::Attributes& attributes_of(const layers::Incident& i) { return i.details().attributes; }
+
 /// Builds the table: fixed fields first, then every attribute name seen, in first-seen order.
 template <typename T, typename Fixed>
 layers::OutputTable build(const std::string& name, const std::vector<T>& features,
@@ -24,7 +28,7 @@ layers::OutputTable build(const std::string& name, const std::vector<T>& feature
     std::vector<std::string> extra;
     std::set<std::string> seen;
     for (const T& f : features) {
-        for (const auto& [k, v] : f.attributes) {
+        for (const auto& [k, v] : attributes_of(f)) {
             if (seen.insert(k).second) extra.push_back(k);
         }
     }
@@ -39,7 +43,7 @@ layers::OutputTable build(const std::string& name, const std::vector<T>& feature
         auto [geometry, values] = fixed(f);
         for (const std::string& k : extra_names) {
             Value v;
-            for (const auto& [ak, av] : f.attributes) {
+            for (const auto& [ak, av] : attributes_of(f)) {
                 if (ak == k) v = av;
             }
             values.push_back(v);
@@ -133,8 +137,9 @@ layers::OutputTable role_table(const layers::Dataset& data, layers::Role role) {
                          [](const layers::Incident& i) {
                              return std::pair{geo::Geometry::point(i.position),
                                               std::vector<Value>{text(i.id), i.date ? Value{i.date->to_string()} : Value{},
-                                                                 text(i.type), number(i.fatalities), number(i.injured),
-                                                                 number(i.displaced), text(i.description), text(i.source),
+                                                                 text(i.type), number(i.details().fatalities),
+                                                                 number(i.details().injured), number(i.details().displaced),
+                                                                 text(i.details().description), text(i.details().source),
                                                                  number(i.precision_m)}};
                          });
         case Role::Disputed:

@@ -83,7 +83,7 @@ void expect_same(const Dataset& one, const Dataset& parts) {
         EXPECT_EQ(a.position.lat, b.position.lat);
         EXPECT_EQ(a.date.has_value(), b.date.has_value());
         EXPECT_EQ(a.type, b.type);
-        EXPECT_EQ(a.fatalities, b.fatalities);
+        EXPECT_EQ(a.details().fatalities, b.details().fatalities);
         EXPECT_EQ(a.precision_m, b.precision_m);
     }
     const auto& fa = one.findings.list();

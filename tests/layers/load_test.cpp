@@ -84,8 +84,8 @@ TEST(Load, BadDatesAreErrorsNamingFeatureAndField) {
     EXPECT_EQ(ok.id, "ok");
     EXPECT_EQ(ok.type, "shelling");  // types are lower-cased
     EXPECT_EQ(ok.date->to_string(), "2022-09-14/2022-09-16");
-    EXPECT_EQ(ok.fatalities, 2);
-    EXPECT_FALSE(ok.injured.has_value());
+    EXPECT_EQ(ok.details().fatalities, 2);
+    EXPECT_FALSE(ok.details().injured.has_value());
 }
 
 TEST(Load, CsvLonLatColumnsAreDetectedAsWgs84) {

@@ -45,7 +45,7 @@ TEST(HtmlMap, SelfContainedWithLeafletTheLayersAndTheLegend) {
 
 TEST(HtmlMap, EmbeddedDataCannotCloseTheScript) {
     layers::Dataset data = testing::synthetic_dataset();
-    data.incidents.features[0].description = "</script><script>alert(1)</script>";
+    data.incidents.features[0].mutable_details().description = "</script><script>alert(1)</script>";
     const HtmlMap m = render_html(data, MapOptions{}, default_style());
     EXPECT_EQ(m.html.find("</script><script>alert"), std::string::npos);
     EXPECT_NE(m.html.find("<\\/script><script>alert(1)<\\/script>"), std::string::npos);
