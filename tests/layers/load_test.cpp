@@ -1,10 +1,12 @@
 // The loader on small fixtures (tests/data/layers/), one finding type at a time.
 #include "geo/geos.hpp"
 #include "layers/load.hpp"
+#include "tests/layers/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 
 namespace fergana::layers {
 
@@ -214,6 +216,43 @@ TEST(Load, MaxFeaturesGuard) {
     LoadOptions o = only(Role::Settlements, "settlements.csv");
     o.max_features = 3;
     EXPECT_NE(error_of(o).find("layer has 4 features, more than --max-features 3"), std::string::npos);
+}
+
+TEST(Load, DateTypedFieldsAreReadAsDates) {
+    // GDAL's GeoJSON reader types this column as DateTime (ISO dates and date-times mixed);
+    // the loader takes the date part as GDAL read it, without a detour through text.
+    testing::TempDir dir("dates");
+    const std::string path = (dir.path / "incidents.geojson").string();
+    std::ofstream(path) << R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"d","date":"2022-09-14","fatalities":3},"geometry":{"type":"Point","coordinates":[70.5,40.1]}},
+{"type":"Feature","properties":{"id":"t","date":"2021-04-29T23:15:00Z"},"geometry":{"type":"Point","coordinates":[70.6,40.2]}},
+{"type":"Feature","properties":{"id":"none","date":null},"geometry":{"type":"Point","coordinates":[70.7,40.3]}}
+]})";
+    LoadOptions o;
+    o.roles[Role::Incidents].source = path;
+    o.wanted = {Role::Incidents};
+    const Dataset d = load_dataset(o);
+    ASSERT_EQ(d.incidents.features.size(), 3U);
+    const Incident& day = d.incidents.features[0];
+    ASSERT_TRUE(day.date.has_value());
+    EXPECT_EQ(day.date->to_string(), "2022-09-14");
+    EXPECT_EQ(day.date->first, *Date::from_ymd(2022, 9, 14));
+    EXPECT_EQ(day.date->last, day.date->first);
+    const Incident& time = d.incidents.features[1];
+    ASSERT_TRUE(time.date.has_value());
+    EXPECT_EQ(time.date->to_string(), "2021-04-29");  // the date part, as written (UTC)
+    EXPECT_FALSE(d.incidents.features[2].date.has_value());
+    EXPECT_EQ(d.findings.count(Severity::Error), 0U);
+
+    // Only an incident with counts, texts or attributes carries details; copies are deep.
+    EXPECT_EQ(day.details().fatalities, 3);
+    EXPECT_TRUE(time.details().empty());
+    Incident copy = day;
+    copy.mutable_details().fatalities = 7;
+    EXPECT_EQ(day.details().fatalities, 3);
+    EXPECT_EQ(copy.details().fatalities, 7);
+    copy = time;
+    EXPECT_TRUE(copy.details().empty());
 }
 
 }  // namespace fergana::layers
