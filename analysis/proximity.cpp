@@ -64,14 +64,21 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     TimedGeometryIndex disputed(disputed_by_status, disputed_validity);
 
     // Build every index the incidents will need before the parallel phase.
-    std::vector<layers::Date> dates(selected.size(), as_of);
-    std::vector<geo::LonLat> positions(selected.size());
-    // On every core: a million incidents are 248 MB to walk through.
+    std::vector<layers::Date> dates;
+    std::vector<geo::LonLat> positions;
+    reserve_fresh(dates, selected.size(), options.threads);
+    reserve_fresh(positions, selected.size(), options.threads);
+    reserve_fresh(result.rows, selected.size(), options.threads);
+    dates.resize(selected.size());
+    positions.resize(selected.size());
+    result.rows.resize(selected.size());
+    // On every core: a million incidents are 120 MB to walk through.
     geo::parallel_for(selected.size(), 16384, options.threads, [&](std::size_t begin, std::size_t end, unsigned) {
         for (std::size_t k = begin; k < end; ++k) {
             const layers::Incident& incident = data.incidents.features[selected[k]];
-            if (options.follow_incident_dates && incident.date) dates[k] = incident.date->first;
+            dates[k] = options.follow_incident_dates && incident.date ? incident.date->first : as_of;
             positions[k] = incident.position;
+            result.rows[k].incident = selected[k];
         }
     });
     if (measure.border) borders.prepare(dates);
@@ -79,50 +86,23 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     if (measure.disputed) disputed.prepare(dates);
     report(progress, 0.1, "measuring");
 
-    reserve_fresh(result.rows, selected.size(), options.threads);
-    result.rows.resize(selected.size());
-    const bool more = measure.side || measure.disputed || measure.water || measure.enclave || measure.settlement;
-    if (more) {
-        reserve_fresh(result.more, selected.size(), options.threads);
-        result.more.resize(selected.size());
-    }
-
     // The border distances in one batch per epoch: neighbouring incidents (in Morton order)
-    // share the search's candidate edges, the costliest query made cheaper. The hits arrive
-    // in that order, so they land in a small array first; the rows take them in order below.
-    struct BorderHit {
-        std::size_t border = static_cast<std::size_t>(-1);  // none
-        double distance_m = 0.0;
-        geo::LonLat point;
-    };
-    std::vector<BorderHit> border_hits;
+    // share the search's candidate edges, the costliest query made cheaper.
     if (measure.border) {
-        reserve_fresh(border_hits, selected.size(), options.threads);
-        border_hits.resize(selected.size());
         borders.nearest_each(dates, positions, options.threads,
                              [&](std::size_t k, const std::optional<geo::EdgeHit>& hit) {
-                                 if (hit) border_hits[k] = {hit->geometry_id, hit->distance_m, hit->nearest};
+                                 result.rows[k].border = to_nearest(hit);
                              });
     }
+    const bool more = measure.side || measure.disputed || measure.water || measure.enclave || measure.settlement;
+    if (!more) {
+        report(progress, 1.0, "measured");
+        return result;
+    }
+    reserve_fresh(result.more, selected.size(), options.threads);
+    result.more.resize(selected.size());
     countries.query_all(selected.size(), options.threads, [&](std::size_t k, geo::EdgeIndex::Scratch& scratch) {
-        const layers::Incident& incident = data.incidents.features[selected[k]];
-        const geo::LonLat p = incident.position;
-        ProximityRow& row = result.rows[k];
-        row.incident = selected[k];
-
-        if (measure.border && border_hits[k].border != static_cast<std::size_t>(-1)) {
-            const BorderHit& hit = border_hits[k];
-            row.border = Nearest{hit.border, hit.distance_m, hit.point};
-            row.border_pair = data.borders.features[hit.border].pair;
-            if (incident.precision_m && *incident.precision_m >= 0) {
-                const double r = *incident.precision_m;
-                row.border_distance_min_m = std::max(0.0, hit.distance_m - r);
-                row.border_distance_max_m = hit.distance_m + r;
-                row.may_be_across_border = hit.distance_m <= r;
-            }
-        }
-
-        if (!more) return;
+        const geo::LonLat p = positions[k];
         ProximityMore& m = result.more[k];
 
         // Side: the country whose polygon holds the point (overlaps were resolved on load).

@@ -5,7 +5,7 @@
 //
 //   analysis::ProximityOptions options;            // defaults below
 //   analysis::ProximityResult r = analysis::proximity(data, selected, options);
-//   for (const analysis::ProximityRow& row : r.rows) { ... row.border_distance_m ... }
+//   for (const analysis::ProximityRow& row : r.rows) { ... row.border->distance_m ... }
 //
 // Every distance is geodesic on WGS84, exact to the centimetre (geo::EdgeIndex:
 // best-first search with proven chord bounds, then geodesic refinement of edges).
@@ -14,6 +14,7 @@
 #include "geo/progress.hpp"
 #include "layers/dataset.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -61,21 +62,37 @@ struct Nearest {
     geo::LonLat point;        // nearest point of the feature
 };
 
-/// One incident's border measures. The texts here and in ProximityMore are views of the
-/// dataset's own strings (an ISO3 code, an enclave's name, a border's pair): the rows live no
-/// longer than the dataset, as their indices into it already require, and a million rows
-/// carry no strings of their own.
+/// The bounds of an incident's border distance d given its location uncertainty r
+/// (precision_m): d lies in [max(0, d - r), d + r], and the uncertainty circle crosses the
+/// line when d <= r.
+struct BorderBounds {
+    double min_m = 0.0;
+    double max_m = 0.0;
+    bool may_be_across = false;
+};
+
+/// One incident's border measure: 48 bytes, what a million rows of `--measure border` hold.
+/// What follows from it (the border's pair, the precision bounds) is worked out when asked.
+/// The texts in ProximityMore are views of the dataset's own strings (an ISO3 code, an
+/// enclave's name): the rows live no longer than the dataset, as their indices into it
+/// already require, and carry no strings of their own.
 struct ProximityRow {
     std::size_t incident = 0;  // index into data.incidents.features
 
     // The border in force on the incident's date.
     std::optional<Nearest> border;  // index into data.borders.features
-    std::string_view border_pair;
-    // With precision_m (location uncertainty r): the border distance lies in
-    // [max(0, d - r), d + r]; the uncertainty circle crosses the line when d <= r.
-    std::optional<double> border_distance_min_m;
-    std::optional<double> border_distance_max_m;
-    std::optional<bool> may_be_across_border;
+
+    /// The pair of that border ("KGZ-TJK"); empty when there is none.
+    [[nodiscard]] std::string_view border_pair(const layers::Dataset& data) const {
+        return border ? std::string_view(data.borders.features[border->index].pair) : std::string_view();
+    }
+    /// With a border and the incident's precision_m (>= 0): the bounds of the distance.
+    [[nodiscard]] std::optional<BorderBounds> border_bounds(const layers::Dataset& data) const {
+        const std::optional<double>& r = data.incidents.features[incident].precision_m;
+        if (!border || !r || *r < 0) return std::nullopt;
+        const double d = border->distance_m;
+        return BorderBounds{std::max(0.0, d - *r), d + *r, d <= *r};
+    }
 };
 
 /// One incident's other measures: side, disputed stretches, water, enclave, settlement.

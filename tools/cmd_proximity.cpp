@@ -175,7 +175,7 @@ private:
             std::string side(more.side_iso3);
             if (!more.side_enclave.empty()) side += " (" + std::string(more.side_enclave) + ")";
             table.add({i.id, i.date ? i.date->to_string() : "-", i.type.empty() ? "-" : i.type,
-                       side.empty() ? "-" : side, row.border_pair.empty() ? "-" : std::string(row.border_pair),
+                       side.empty() ? "-" : side, row.border_pair(data).empty() ? "-" : std::string(row.border_pair(data)),
                        metres(row.border), more.disputed_distance_m ? format_number(*more.disputed_distance_m, 0) : "-",
                        more.water ? data.water.features[more.water->index].name : "-", metres(more.water),
                        more.enclave ? data.enclaves.features[more.enclave->index].name : "-", metres(more.enclave),

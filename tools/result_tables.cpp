@@ -131,14 +131,15 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
                 v.push_back(text_or_null(more.side_enclave));
             }
             if (measure.border) {
-                v.push_back(text_or_null(row.border_pair));
+                const auto bounds = row.border_bounds(data);
+                v.push_back(text_or_null(row.border_pair(data)));
                 v.push_back(row.border ? Value{row.border->distance_m} : Value{});
                 v.push_back(row.border ? Value{row.border->point.lon} : Value{});
                 v.push_back(row.border ? Value{row.border->point.lat} : Value{});
                 v.push_back(opt(i.precision_m));
-                v.push_back(opt(row.border_distance_min_m));
-                v.push_back(opt(row.border_distance_max_m));
-                v.push_back(row.may_be_across_border ? Value{*row.may_be_across_border} : Value{});
+                v.push_back(bounds ? Value{bounds->min_m} : Value{});
+                v.push_back(bounds ? Value{bounds->max_m} : Value{});
+                v.push_back(bounds ? Value{bounds->may_be_across} : Value{});
             }
             if (measure.disputed) v.push_back(opt(more.disputed_distance_m));
             if (!measure.water) {

@@ -77,7 +77,7 @@ TEST(ProximityExact, BorderDistancesWithinOneCentimetreOfBruteForce) {
         const ProximityRow& row = result.rows[k];
         ASSERT_TRUE(row.border.has_value()) << i.id;
         EXPECT_NEAR(row.border->distance_m, best, 0.01) << i.id << " at " << i.position.lon << "," << i.position.lat;
-        EXPECT_EQ(row.border_pair, best_pair) << i.id;
+        EXPECT_EQ(row.border_pair(data), best_pair) << i.id;
         // Nothing else was measured.
         EXPECT_TRUE(result.more.empty());
     }
