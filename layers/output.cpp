@@ -20,6 +20,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 namespace fergana::layers {
 
@@ -71,7 +73,8 @@ void OutputTable::for_each(std::size_t begin, std::size_t end,
     }
     OutputFeature row;  // its geometry kept from row to row, for a maker to reuse
     for (std::size_t i = begin; i < end; ++i) {
-        row.values.assign(m_fields.size(), Value{});
+        row.values.resize(m_fields.size());  // a maker may have changed its size
+        for (Value& v : row.values) v.emplace<std::monostate>();
         m_maker(i, row);
         fn(row);
     }
@@ -244,7 +247,7 @@ void write_bytes(const AtomicTarget& target, const std::string& display_path,
 // Text formatting.
 
 /// The decimal digits of v (below 10^20) written backwards ending at `end`; returns the first.
-char* put_digits_backwards(char* end, std::uint64_t v) {
+inline char* put_digits_backwards(char* end, std::uint64_t v) {
     static constexpr char pairs[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
         "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -262,6 +265,12 @@ char* put_digits_backwards(char* end, std::uint64_t v) {
         *--end = static_cast<char>('0' + v);
     }
     return end;
+}
+
+/// units / Power and units % Power.
+template <std::uint64_t Power>
+std::pair<std::uint64_t, std::uint64_t> split_at(std::uint64_t units) {
+    return {units / Power, units % Power};
 }
 
 /// The slow path of append_number: to_chars in fixed notation, trailing zeros trimmed.
@@ -292,8 +301,6 @@ void append_number(std::string& out, double value, int decimals) {
     // exact value's, which is what to_chars rounds to. Else (a tie or nearly), and for large
     // products, to_chars. Below 2^52, adding and taking away 2^52 rounds to an integer.
     static constexpr double powers[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    static constexpr std::uint64_t integer_powers[] = {1,      10,      100,      1000,      10000,
-                                                       100000, 1000000, 10000000, 100000000, 1000000000};
     if (decimals < 0 || decimals > 9) {
         append_fixed_with_to_chars(out, value, decimals);
         return;
@@ -306,8 +313,19 @@ void append_number(std::string& out, double value, int decimals) {
         return;
     }
     const auto units = static_cast<std::uint64_t>(rounded);
-    std::uint64_t whole = units / integer_powers[decimals];
-    std::uint64_t fraction = units % integer_powers[decimals];
+    std::uint64_t whole = units, fraction = 0;
+    switch (decimals) {  // constant divisors, which become multiplications
+        case 1: std::tie(whole, fraction) = split_at<10>(units); break;
+        case 2: std::tie(whole, fraction) = split_at<100>(units); break;
+        case 3: std::tie(whole, fraction) = split_at<1000>(units); break;
+        case 4: std::tie(whole, fraction) = split_at<10000>(units); break;
+        case 5: std::tie(whole, fraction) = split_at<100000>(units); break;
+        case 6: std::tie(whole, fraction) = split_at<1000000>(units); break;
+        case 7: std::tie(whole, fraction) = split_at<10000000>(units); break;
+        case 8: std::tie(whole, fraction) = split_at<100000000>(units); break;
+        case 9: std::tie(whole, fraction) = split_at<1000000000>(units); break;
+        default: break;
+    }
     int fraction_digits = decimals;
     while (fraction_digits > 0 && fraction % 10 == 0) {
         fraction /= 10;
@@ -322,7 +340,7 @@ void append_number(std::string& out, double value, int decimals) {
     }
     p = put_digits_backwards(p, whole);
     if (value < 0 && units != 0) *--p = '-';
-    out.append(p, end);
+    out.append(p, static_cast<std::size_t>(end - p));
 }
 
 /// JSON string escaping; invalid UTF-8 bytes become U+FFFD so the output is always valid JSON.
