@@ -12,13 +12,13 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <regex>
-#include <condition_variable>
 #include <mutex>
+#include <regex>
 #include <thread>
 #include <tuple>
 #include <utility>
