@@ -12,12 +12,16 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <regex>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 namespace fergana::layers {
 
@@ -67,10 +71,10 @@ void OutputTable::for_each(std::size_t begin, std::size_t end,
         for (std::size_t i = begin; i < end; ++i) fn(m_features[i]);
         return;
     }
-    OutputFeature row;
+    OutputFeature row;  // its geometry kept from row to row, for a maker to reuse
     for (std::size_t i = begin; i < end; ++i) {
-        row.values.assign(m_fields.size(), Value{});
-        row.geometry = {};
+        row.values.resize(m_fields.size());  // a maker may have changed its size
+        for (Value& v : row.values) v.emplace<std::monostate>();
         m_maker(i, row);
         fn(row);
     }
@@ -139,9 +143,28 @@ private:
     bool m_committed = false;
 };
 
-/// Text written to the target in pieces: a writer appends to buffer() and calls
-/// flush_if_full() now and then, so a large output never sits in memory whole.
-class TextSink {
+/// Where a text writer's output goes: it appends to buffer() and calls flush_if_full() now
+/// and then; a block of many rows already formatted elsewhere goes whole to put(). This one
+/// keeps everything in buffer() (to_csv, to_geojson).
+class TextOutput {
+public:
+    TextOutput() = default;
+    TextOutput(const TextOutput&) = delete;
+    TextOutput& operator=(const TextOutput&) = delete;
+    virtual ~TextOutput() = default;
+
+    std::string& buffer() noexcept { return m_buffer; }
+    virtual void flush_if_full() {}
+    /// Appends a block after what buffer() holds.
+    virtual void put(std::string_view block) { m_buffer += block; }
+
+protected:
+    std::string m_buffer;
+};
+
+/// Text written to the target in pieces, so a large output never sits in memory whole:
+/// buffer() when it is full, blocks put() as they come (one large write each, not copied).
+class TextSink : public TextOutput {
 public:
     TextSink(const AtomicTarget& target, std::string display_path)
         : m_display_path(std::move(display_path)), m_stdout(target.is_stdout()) {
@@ -158,17 +181,19 @@ public:
                              Location{m_display_path, {}, {}, {}});
         }
     }
-    TextSink(const TextSink&) = delete;
-    TextSink& operator=(const TextSink&) = delete;
-    ~TextSink() {
+    ~TextSink() override {
         if (m_file != nullptr && !m_stdout)
             std::fclose(m_file);
     }
 
-    std::string& buffer() noexcept { return m_buffer; }
-    void flush_if_full() {
+    void flush_if_full() override {
         if (m_buffer.size() >= chunk_bytes)
             write_buffer();
+    }
+    void put(std::string_view block) override {
+        write_buffer();
+        if (std::fwrite(block.data(), 1, block.size(), m_file) != block.size())
+            fail(errno);
     }
     /// Writes what is left and closes; throws LayerError when anything failed.
     void finish() {
@@ -192,7 +217,6 @@ private:
     std::string m_display_path;
     bool m_stdout = false;
     std::FILE* m_file = nullptr;
-    std::string m_buffer;
 
     void write_buffer() {
         if (m_buffer.empty())
@@ -222,6 +246,46 @@ void write_bytes(const AtomicTarget& target, const std::string& display_path,
 // ---------------------------------------------------------------------------
 // Text formatting.
 
+/// The decimal digits of v (below 10^20) written backwards ending at `end`; returns the first.
+inline char* put_digits_backwards(char* end, std::uint64_t v) {
+    static constexpr char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    while (v >= 100) {
+        const auto pair = static_cast<std::size_t>(v % 100) * 2;
+        v /= 100;
+        *--end = pairs[pair + 1];
+        *--end = pairs[pair];
+    }
+    if (v >= 10) {
+        *--end = pairs[v * 2 + 1];
+        *--end = pairs[v * 2];
+    } else {
+        *--end = static_cast<char>('0' + v);
+    }
+    return end;
+}
+
+/// units / Power and units % Power.
+template <std::uint64_t Power>
+std::pair<std::uint64_t, std::uint64_t> split_at(std::uint64_t units) {
+    return {units / Power, units % Power};
+}
+
+/// The slow path of append_number: to_chars in fixed notation, trailing zeros trimmed.
+void append_fixed_with_to_chars(std::string& out, double value, int decimals) {
+    char buffer[64];  // a value below 1e15 with up to 15 decimals (--precision's limit)
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+    std::string_view text(buffer, static_cast<std::size_t>(r.ptr - buffer));
+    if (text.find('.') != std::string_view::npos) {
+        while (text.back() == '0') text.remove_suffix(1);
+        if (text.back() == '.') text.remove_suffix(1);
+    }
+    if (text == "-0") text = "0";
+    out += text;
+}
+
 void append_number(std::string& out, double value, int decimals) {
     char buffer[64];
     if (std::abs(value) >= 1e15) {
@@ -231,51 +295,70 @@ void append_number(std::string& out, double value, int decimals) {
         out.append(buffer, r.ptr);
         return;
     }
-    std::string_view text;
-    // The fast path: value * 10^decimals rounded to an integer, printed with the point put
-    // back. The product is within half an ulp of the exact one, so whenever its fraction is
-    // not within a millionth of one half, its nearest integer is the exact value's, which is
-    // what to_chars rounds to. Else (a tie or nearly), and for large numbers, to_chars.
+    // The fast path: |value| * 10^decimals rounded to an integer, printed with the point put
+    // back and trailing zeros dropped. The product is within half an ulp of the exact one, so
+    // whenever its fraction is not within a millionth of one half, its nearest integer is the
+    // exact value's, which is what to_chars rounds to. Else (a tie or nearly), and for large
+    // products, to_chars. Below 2^52, adding and taking away 2^52 rounds to an integer.
     static constexpr double powers[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    const double scaled = decimals >= 0 && decimals <= 9 ? value * powers[decimals] : 0.0;
-    const double rounded = std::nearbyint(scaled);
-    if (decimals >= 0 && decimals <= 9 && std::abs(scaled) < 1e15 &&
-        std::abs(std::abs(scaled - rounded) - 0.5) > 1e-6) {
-        const auto digits_of = static_cast<std::int64_t>(std::abs(rounded));
-        char digits[32];
-        const auto d = std::to_chars(digits, digits + sizeof digits, digits_of);
-        auto count = static_cast<int>(d.ptr - digits);
-        char* p = buffer;
-        if (rounded < 0) *p++ = '-';
-        if (count <= decimals) {  // 0.00ddd
-            *p++ = '0';
-            *p++ = '.';
-            for (int k = count; k < decimals; ++k) *p++ = '0';
-            p = std::copy(digits, d.ptr, p);
-        } else {
-            p = std::copy(digits, digits + (count - decimals), p);
-            if (decimals > 0) {
-                *p++ = '.';
-                p = std::copy(digits + (count - decimals), d.ptr, p);
-            }
-        }
-        text = std::string_view(buffer, static_cast<std::size_t>(p - buffer));
-    } else {
-        const auto r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
-        text = std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer));
+    if (decimals < 0 || decimals > 9) {
+        append_fixed_with_to_chars(out, value, decimals);
+        return;
     }
-    if (text.find('.') != std::string_view::npos) {
-        while (text.back() == '0') text.remove_suffix(1);
-        if (text.back() == '.') text.remove_suffix(1);
+    const double scaled = std::abs(value) * powers[decimals];
+    constexpr double two_52 = 4503599627370496.0;
+    const double rounded = (scaled + two_52) - two_52;
+    if (!(scaled < 1e15) || !(std::abs(std::abs(scaled - rounded) - 0.5) > 1e-6)) {
+        append_fixed_with_to_chars(out, value, decimals);
+        return;
     }
-    if (text == "-0") text = "0";
-    out += text;
+    const auto units = static_cast<std::uint64_t>(rounded);
+    std::uint64_t whole = units, fraction = 0;
+    switch (decimals) {  // constant divisors, which become multiplications
+        case 1: std::tie(whole, fraction) = split_at<10>(units); break;
+        case 2: std::tie(whole, fraction) = split_at<100>(units); break;
+        case 3: std::tie(whole, fraction) = split_at<1000>(units); break;
+        case 4: std::tie(whole, fraction) = split_at<10000>(units); break;
+        case 5: std::tie(whole, fraction) = split_at<100000>(units); break;
+        case 6: std::tie(whole, fraction) = split_at<1000000>(units); break;
+        case 7: std::tie(whole, fraction) = split_at<10000000>(units); break;
+        case 8: std::tie(whole, fraction) = split_at<100000000>(units); break;
+        case 9: std::tie(whole, fraction) = split_at<1000000000>(units); break;
+        default: break;
+    }
+    int fraction_digits = decimals;
+    while (fraction_digits > 0 && fraction % 10 == 0) {
+        fraction /= 10;
+        --fraction_digits;
+    }
+    char* const end = buffer + sizeof buffer;
+    char* p = end;
+    if (fraction_digits > 0) {
+        char* const digits = put_digits_backwards(p, fraction);
+        for (p = digits; end - p < fraction_digits;) *--p = '0';
+        *--p = '.';
+    }
+    p = put_digits_backwards(p, whole);
+    if (value < 0 && units != 0) *--p = '-';
+    out.append(p, static_cast<std::size_t>(end - p));
 }
 
 /// JSON string escaping; invalid UTF-8 bytes become U+FFFD so the output is always valid JSON.
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
     for (std::size_t i = 0; i < s.size();) {
+        // A run of printable ASCII needing no escape, appended whole.
+        std::size_t plain = i;
+        while (plain < s.size()) {
+            const auto p = static_cast<unsigned char>(s[plain]);
+            if (p < 0x20 || p >= 0x80 || p == '"' || p == '\\') break;
+            ++plain;
+        }
+        if (plain > i) {
+            out.append(s.data() + i, plain - i);
+            i = plain;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
@@ -420,10 +503,11 @@ void append_geometry(std::string& out, const geo::Geometry& g, int precision) {
 void append_value(std::string& out, const Value& v, const OutputField& field) {
     if (std::holds_alternative<std::monostate>(v)) {
         out += "null";
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
+    } else if (const auto s = text_of(v)) {
         append_json_string(out, *s);
     } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
-        out += std::to_string(*i);
+        char buffer[24];
+        out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, *i).ptr);
     } else if (const auto* d = std::get_if<double>(&v)) {
         if (std::isfinite(*d)) {
             append_number(out, *d, field.decimals);
@@ -535,49 +619,85 @@ void append_csv_cell(std::string& out, std::string_view s) {
     out += '"';
 }
 
-/// Appends format(feature, i, text) for every feature i of the table to `out`, in order,
-/// calling flush() between rows now and then (it may empty `out`). A large table is formatted
-/// in blocks of rows on every core, each block into its own text, and the texts appended in
-/// order: the output is the same as one thread's. `format` must only read shared state.
-void format_rows(const OutputTable& table, std::string& out, const std::function<void()>& flush,
-                 const std::function<void(const OutputFeature&, std::size_t, std::string&)>& format) {
-    constexpr std::size_t block = 16384;
+/// Appends format(feature, i, text) for every feature i of the table to `out`, in order. A
+/// large table is formatted in blocks of rows on every core, each block into a reused text
+/// handed to out.put() as soon as it and every block before it are done, so the writing of
+/// one block overlaps the formatting of the next: the output is the same as one thread's.
+/// `format` must only read shared state.
+template <typename Format>
+void format_rows(const OutputTable& table, TextOutput& out, const Format& format) {
+    constexpr std::size_t block_rows = 8192;
     const std::size_t count = table.size();
-    const std::size_t threads = std::max(1U, std::thread::hardware_concurrency());
-    if (threads == 1 || count < 2 * block) {
+    const auto threads = std::max(1U, std::thread::hardware_concurrency());
+    if (threads == 1 || count < 2 * block_rows) {
         std::size_t i = 0;
         table.for_each(0, count, [&](const OutputFeature& f) {
-            format(f, i++, out);
-            flush();
+            format(f, i++, out.buffer());
+            out.flush_if_full();
         });
         return;
     }
-    std::vector<std::string> texts(threads);
-    for (std::size_t first = 0; first < count; first += threads * block) {
-        const std::size_t blocks = std::min(threads, (count - first + block - 1) / block);
-        geo::parallel_for(blocks, 1, static_cast<unsigned>(threads), [&](std::size_t b, std::size_t, unsigned) {
-            std::size_t i = first + b * block;
-            table.for_each(i, i + block, [&](const OutputFeature& f) { format(f, i++, texts[b]); });
-        });
-        for (std::size_t b = 0; b < blocks; ++b) {
-            out += texts[b];
-            texts[b].clear();
-            flush();
+    out.flush_if_full();
+    const std::size_t blocks = (count + block_rows - 1) / block_rows;
+    // A ring of texts: block b is formatted into slots[b % size] once block b - size is out.
+    struct Slot {
+        std::string text;
+        bool ready = false;
+    };
+    std::vector<Slot> slots(4 * static_cast<std::size_t>(threads));
+    std::mutex mutex;
+    std::condition_variable slot_freed;
+    std::size_t next_block = 0;    // the next block to format
+    std::size_t next_written = 0;  // the next block to hand to out
+    bool writing = false;          // a thread is handing blocks to out (one at a time, in order)
+    bool failed = false;
+    geo::parallel_for(threads, 1, threads, [&](std::size_t, std::size_t, unsigned) {
+        std::unique_lock<std::mutex> lock(mutex);
+        try {
+            while (!failed && next_block < blocks) {
+                const std::size_t b = next_block++;
+                slot_freed.wait(lock, [&] { return failed || b < next_written + slots.size(); });
+                if (failed) break;
+                Slot& slot = slots[b % slots.size()];
+                lock.unlock();
+                slot.text.clear();
+                std::size_t i = b * block_rows;
+                table.for_each(i, i + block_rows, [&](const OutputFeature& f) { format(f, i++, slot.text); });
+                lock.lock();
+                slot.ready = true;
+                if (writing) continue;  // that thread takes this block too when its turn comes
+                writing = true;
+                for (Slot* next = &slots[next_written % slots.size()]; next->ready;
+                     next = &slots[next_written % slots.size()]) {
+                    lock.unlock();
+                    out.put(next->text);
+                    lock.lock();
+                    next->ready = false;
+                    ++next_written;
+                    slot_freed.notify_all();
+                }
+                writing = false;
+            }
+        } catch (...) {
+            if (!lock.owns_lock()) lock.lock();
+            failed = true;
+            slot_freed.notify_all();
+            throw;
         }
-    }
+    });
 }
 
-/// Renders the table as CSV into out, calling flush(out) between rows now and then (it may
-/// empty out).
-void write_csv(const OutputTable& table, int precision, std::string& out, const std::function<void()>& flush) {
+/// Renders the table as CSV into out.
+void write_csv(const OutputTable& table, int precision, TextOutput& out) {
     const bool points = table.one_point_each();
-    out += points ? "lon,lat" : "wkt";
+    std::string& header = out.buffer();
+    header += points ? "lon,lat" : "wkt";
     for (const OutputField& f : table.fields()) {
-        out += ',';
-        append_csv_cell(out, f.name);
+        header += ',';
+        append_csv_cell(header, f.name);
     }
-    out += '\n';
-    format_rows(table, out, flush, [&](const OutputFeature& feature, std::size_t, std::string& text) {
+    header += '\n';
+    format_rows(table, out, [&](const OutputFeature& feature, std::size_t, std::string& text) {
         if (points) {
             append_number(text, feature.geometry.points()[0].lon, precision);
             text += ',';
@@ -588,7 +708,7 @@ void write_csv(const OutputTable& table, int precision, std::string& out, const 
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
             text += ',';
             const Value& v = feature.values[k];
-            if (const auto* s = std::get_if<std::string>(&v)) {
+            if (const auto s = text_of(v)) {
                 append_csv_cell(text, *s);
             } else if (const auto* d = std::get_if<double>(&v)) {
                 if (std::isfinite(*d)) append_number(text, *d, table.fields()[k].decimals);  // else empty, as NULL
@@ -601,9 +721,9 @@ void write_csv(const OutputTable& table, int precision, std::string& out, const 
 }
 
 std::string csv_text(const OutputTable& table, int precision) {
-    std::string out;
-    write_csv(table, precision, out, [] {});
-    return out;
+    TextOutput out;
+    write_csv(table, precision, out);
+    return std::move(out.buffer());
 }
 
 // ---------------------------------------------------------------------------
@@ -647,6 +767,8 @@ OGRFeatureUniquePtr make_feature(OGRLayer& layer, const OutputFeature& feature,
             ogr->SetFieldNull(i);
         } else if (const auto* s = std::get_if<std::string>(&v)) {
             ogr->SetField(i, s->c_str());
+        } else if (const auto* t = std::get_if<TextView>(&v)) {
+            ogr->SetField(i, std::string(t->text).c_str());
         } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
             ogr->SetField(i, static_cast<GIntBig>(*n));
         } else if (const auto* d = std::get_if<double>(&v)) {
@@ -1068,12 +1190,12 @@ std::string to_csv(const OutputTable& table, int precision) {
 
 namespace {
 
-void write_geojson(const OutputTable& table, int precision, std::string& out,
-                   const std::function<void()>& flush) {
-    out += R"({"type":"FeatureCollection","name":)";
-    append_json_string(out, table.name());
-    out += ",\"features\":[";
-    format_rows(table, out, flush, [&](const OutputFeature& f, std::size_t n, std::string& text) {
+void write_geojson(const OutputTable& table, int precision, TextOutput& out) {
+    std::string& header = out.buffer();
+    header += R"({"type":"FeatureCollection","name":)";
+    append_json_string(header, table.name());
+    header += ",\"features\":[";
+    format_rows(table, out, [&](const OutputFeature& f, std::size_t n, std::string& text) {
         text += n ? ",\n" : "\n";
         text += R"({"type":"Feature","properties":{)";
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
@@ -1086,16 +1208,16 @@ void write_geojson(const OutputTable& table, int precision, std::string& out,
         append_geometry(text, f.geometry, precision);
         text += '}';
     });
-    out += "\n]}\n";
+    out.buffer() += "\n]}\n";
 }
 
 }  // namespace
 
 std::string to_geojson(const OutputTable& table, int precision) {
-    std::string out;
-    out.reserve(256 + table.size() * 256);
-    write_geojson(table, precision, out, [] {});
-    return out;
+    TextOutput out;
+    out.buffer().reserve(256 + table.size() * 256);
+    write_geojson(table, precision, out);
+    return std::move(out.buffer());
 }
 
 void write_table(const OutputTable& table, const std::string& path, const WriteOptions& options) {
@@ -1109,11 +1231,10 @@ void write_table(const OutputTable& table, const std::string& path, const WriteO
         case OutputFormat::GeoJSON:
         case OutputFormat::CSV: {
             TextSink sink(target, path);
-            auto flush = [&sink] { sink.flush_if_full(); };
             if (format == OutputFormat::CSV) {
-                write_csv(table, options.precision, sink.buffer(), flush);
+                write_csv(table, options.precision, sink);
             } else {
-                write_geojson(table, options.precision, sink.buffer(), flush);
+                write_geojson(table, options.precision, sink);
             }
             sink.finish();
             break;

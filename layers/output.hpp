@@ -22,7 +22,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -36,8 +38,21 @@ struct OutputField {
     int decimals = 3;  // for Real: digits after the point in text formats
 };
 
-/// A property value; std::monostate is NULL.
-using Value = std::variant<std::monostate, std::string, std::int64_t, double, bool>;
+/// Text kept elsewhere, e.g. in the dataset, for as long as the table is written: a generated
+/// table's rows point at their texts instead of copying them. Written as a std::string is.
+struct TextView {
+    std::string_view text;
+};
+
+/// A property value; std::monostate is NULL. A text is a std::string or a TextView.
+using Value = std::variant<std::monostate, std::string, std::int64_t, double, bool, TextView>;
+
+/// The text of a std::string or TextView value; nullopt for the other kinds.
+inline std::optional<std::string_view> text_of(const Value& v) noexcept {
+    if (const auto* s = std::get_if<std::string>(&v)) return std::string_view(*s);
+    if (const auto* t = std::get_if<TextView>(&v)) return t->text;
+    return std::nullopt;
+}
 
 struct OutputFeature {
     geo::Geometry geometry;
@@ -46,8 +61,10 @@ struct OutputFeature {
 
 class OutputTable {
 public:
-    /// Makes feature i into `out` (its values already sized to the fields, all NULL). Writers
-    /// may call it from several threads at once for different i: it must only read shared state.
+    /// Makes feature i into `out`: its values already sized to the fields, all NULL; its
+    /// geometry empty or another row's, to be replaced (a point may be overwritten in place).
+    /// Writers may call it from several threads at once for different i: it must only read
+    /// shared state. TextView values must point at texts that outlive the table.
     using RowMaker = std::function<void(std::size_t i, OutputFeature& out)>;
 
     OutputTable(std::string name, std::vector<OutputField> fields)

@@ -290,7 +290,7 @@ private:
                 for (std::size_t k = 0; k < t.fields().size(); ++k) {
                     const auto& v = f.values[k];
                     if (std::holds_alternative<std::monostate>(v)) row[t.fields()[k].name] = nullptr;
-                    else if (const auto* s = std::get_if<std::string>(&v)) row[t.fields()[k].name] = *s;
+                    else if (const auto s = layers::text_of(v)) row[t.fields()[k].name] = std::string(*s);
                     else if (const auto* n = std::get_if<std::int64_t>(&v)) row[t.fields()[k].name] = *n;
                     else if (const auto* d = std::get_if<double>(&v)) row[t.fields()[k].name] = std::isfinite(*d) ? nlohmann::ordered_json(*d) : nlohmann::ordered_json(nullptr);
                     else if (const auto* b = std::get_if<bool>(&v)) row[t.fields()[k].name] = *b;

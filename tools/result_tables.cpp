@@ -4,6 +4,7 @@
 #include "tools/format.hpp"
 #include "tools/style_hints.hpp"
 
+
 namespace fergana::tools {
 
 namespace {
@@ -13,6 +14,40 @@ using layers::Value;
 
 Value opt(const std::optional<double>& v) { return v ? Value{*v} : Value{}; }
 Value text_or_null(std::string_view s) { return s.empty() ? Value{} : Value{std::string(s)}; }
+/// A text of the dataset (which outlives the table), not copied; NULL when empty.
+Value view_or_null(std::string_view s) { return s.empty() ? Value{} : Value{layers::TextView{s}}; }
+
+/// The texts (YYYY-MM-DD) of the days of 1900-2099, made once (73,000 days, 0.7 MB, a few
+/// milliseconds): each of a million rows then points at its date's ten characters instead of
+/// working out a calendar date. Other dates and ranges are made as before.
+class DateTexts {
+public:
+    static const DateTexts& get() {
+        static const DateTexts texts;
+        return texts;
+    }
+
+    /// The text of a date or range (DateRange::to_string): a day's is a view of this table's.
+    [[nodiscard]] Value text(const layers::DateRange& date) const {
+        const std::int64_t at = std::int64_t{date.first.days()} - m_first_day;
+        if (date.first != date.last || at < 0 || static_cast<std::size_t>(at) * length >= m_texts.size())
+            return date.to_string();
+        return layers::TextView{std::string_view(m_texts).substr(static_cast<std::size_t>(at) * length, length)};
+    }
+
+private:
+    static constexpr std::size_t length = 10;  // YYYY-MM-DD
+    std::int32_t m_first_day = 0;
+    std::string m_texts;
+
+    DateTexts() {
+        const std::int32_t first = layers::Date::from_ymd(1900, 1, 1)->days();
+        const std::int32_t end = layers::Date::from_ymd(2100, 1, 1)->days();
+        m_first_day = first;
+        m_texts.reserve(static_cast<std::size_t>(end - first) * length);
+        for (std::int32_t d = first; d < end; ++d) m_texts += layers::Date::from_days(d).to_string();
+    }
+};
 
 std::string incident_ids(const layers::Dataset& data, const std::vector<std::size_t>& incidents) {
     // Appended in place: at 1e6 incidents a settlement lists ~12,000 ids.
@@ -113,67 +148,74 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
     }
     fields.insert(fields.end(), {{"marker-color", FieldKind::Text}, {"marker-size", FieldKind::Text}});
     // Rows are made as they are written: a million of them never sit in memory as values.
-    const std::size_t field_count = fields.size();
+    const DateTexts& dates = DateTexts::get();  // made before the rows, on one thread
     return layers::OutputTable::generated(
         "proximity", std::move(fields), result.rows.size(), true,
-        [&data, &result, measure, field_count](std::size_t n, layers::OutputFeature& out) {
+        [&data, &result, measure, &dates](std::size_t n, layers::OutputFeature& out) {
             const analysis::ProximityRow& row = result.rows[n];
             const analysis::ProximityMore& more = result.more_of(n);
             const layers::Incident& i = data.incidents.features[row.incident];
-            std::vector<Value>& v = out.values;
-            v.clear();
-            v.reserve(field_count);
-            v.emplace_back(i.id);
-            v.push_back(i.date ? Value{i.date->to_string()} : Value{});
-            v.push_back(text_or_null(i.type));
+            std::vector<Value>& v = out.values;  // sized to the fields, all NULL
+            std::size_t k = 0;
+            v[k++] = layers::TextView{i.id};
+            if (i.date) v[k] = dates.text(*i.date);
+            ++k;
+            v[k++] = view_or_null(i.type);
             if (measure.side) {
-                v.push_back(text_or_null(more.side_iso3));
-                v.push_back(text_or_null(more.side_enclave));
+                v[k++] = view_or_null(more.side_iso3);
+                v[k++] = view_or_null(more.side_enclave);
             }
             if (measure.border) {
-                const auto bounds = row.border_bounds(data);
-                v.push_back(text_or_null(row.border_pair(data)));
-                v.push_back(row.border ? Value{row.border->distance_m} : Value{});
-                v.push_back(row.border ? Value{row.border->point.lon} : Value{});
-                v.push_back(row.border ? Value{row.border->point.lat} : Value{});
-                v.push_back(opt(i.precision_m));
-                v.push_back(bounds ? Value{bounds->min_m} : Value{});
-                v.push_back(bounds ? Value{bounds->max_m} : Value{});
-                v.push_back(bounds ? Value{bounds->may_be_across} : Value{});
+                v[k++] = view_or_null(row.border_pair(data));
+                if (row.border) {
+                    v[k] = row.border->distance_m;
+                    v[k + 1] = row.border->point.lon;
+                    v[k + 2] = row.border->point.lat;
+                }
+                k += 3;
+                v[k++] = opt(i.precision_m);
+                if (const auto bounds = row.border_bounds(data)) {
+                    v[k] = bounds->min_m;
+                    v[k + 1] = bounds->max_m;
+                    v[k + 2] = bounds->may_be_across;
+                }
+                k += 3;
             }
-            if (measure.disputed) v.push_back(opt(more.disputed_distance_m));
-            if (!measure.water) {
-                // not measured
-            } else if (more.water) {
-                const layers::WaterFeature& w = data.water.features[more.water->index];
-                v.emplace_back(w.id);
-                v.push_back(text_or_null(w.name));
-                v.push_back(text_or_null(w.kind));
-                v.emplace_back(more.water->distance_m);
+            if (measure.disputed) v[k++] = opt(more.disputed_distance_m);
+            if (measure.water) {
+                if (more.water) {
+                    const layers::WaterFeature& w = data.water.features[more.water->index];
+                    v[k] = layers::TextView{w.id};
+                    v[k + 1] = view_or_null(w.name);
+                    v[k + 2] = view_or_null(w.kind);
+                    v[k + 3] = more.water->distance_m;
+                }
+                k += 4;
+            }
+            if (measure.enclave) {
+                if (more.enclave) {
+                    v[k] = view_or_null(data.enclaves.features[more.enclave->index].name);
+                    v[k + 1] = more.enclave->distance_m;
+                }
+                k += 2;
+            }
+            if (measure.settlement) {
+                if (more.settlement) {
+                    const layers::Settlement& s = data.settlements.features[more.settlement->index];
+                    v[k] = layers::TextView{s.id};
+                    v[k + 1] = view_or_null(s.name);
+                    v[k + 2] = more.settlement->distance_m;
+                }
+                k += 3;
+            }
+            // Both are views of static texts.
+            v[k++] = layers::TextView{incident_colour(i.type)};
+            v[k++] = layers::TextView{incident_marker_size(i.details().fatalities)};
+            if (out.geometry.type() == geo::GeometryType::Point && out.geometry.points().size() == 1) {
+                out.geometry.points()[0] = i.position;  // the previous row's point, reused
             } else {
-                v.insert(v.end(), 4, Value{});
+                out.geometry = geo::Geometry::point(i.position);
             }
-            if (!measure.enclave) {
-                // not measured
-            } else if (more.enclave) {
-                v.push_back(text_or_null(data.enclaves.features[more.enclave->index].name));
-                v.emplace_back(more.enclave->distance_m);
-            } else {
-                v.insert(v.end(), 2, Value{});
-            }
-            if (!measure.settlement) {
-                // not measured
-            } else if (more.settlement) {
-                const layers::Settlement& s = data.settlements.features[more.settlement->index];
-                v.emplace_back(s.id);
-                v.push_back(text_or_null(s.name));
-                v.emplace_back(more.settlement->distance_m);
-            } else {
-                v.insert(v.end(), 3, Value{});
-            }
-            v.emplace_back(std::string(incident_colour(i.type)));
-            v.emplace_back(std::string(incident_marker_size(i.details().fatalities)));
-            out.geometry = geo::Geometry::point(i.position);
         });
 }
 

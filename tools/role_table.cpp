@@ -61,7 +61,7 @@ std::string validity_text(const layers::Validity& v, bool from) {
 }  // namespace
 
 std::string cell_text(const Value& value, const layers::OutputField& field) {
-    if (const auto* s = std::get_if<std::string>(&value)) return *s;
+    if (const auto s = layers::text_of(value)) return std::string(*s);
     if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
     if (const auto* d = std::get_if<double>(&value)) return format_number(*d, field.decimals);
     if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";

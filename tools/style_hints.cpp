@@ -3,22 +3,26 @@
 #include "render/color.hpp"
 #include "render/style.hpp"
 
-#include <functional>
-#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fergana::tools {
 
 std::string_view incident_colour(std::string_view type) noexcept {
     // One table for every output: the maps' default style (render/style.cpp, ColorBrewer
     // Set1-like hues), so a type has the same colour in a GeoJSON layer as in a map legend.
-    static const std::map<std::string, std::string, std::less<>> colours = [] {
-        std::map<std::string, std::string, std::less<>> out;
-        for (const auto& [name, marker] : render::default_style().incident_types)
-            out.emplace(name, render::to_hex_rgb(marker.color));
+    // A handful of types, looked up once per output row: a scan comparing lengths first is
+    // quicker than a tree of string comparisons.
+    static const std::vector<std::pair<std::string, std::string>> colours = [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& [name, marker] : render::default_style().incident_types)  // a map: each once
+            out.emplace_back(name, render::to_hex_rgb(marker.color));
         return out;
     }();
-    if (const auto it = colours.find(type); it != colours.end()) return it->second;
+    for (const auto& [name, colour] : colours) {
+        if (type == name) return colour;
+    }
     return "#999999";
 }
 

@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 namespace fergana::testing {
 
 namespace {
@@ -81,6 +85,39 @@ TEST(Proximity, DateAndTypeFilters) {
     r = run_fergana("proximity -q --from 2023-01-01 --to 2022-01-01 " + fixture_data());
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--from 2023-01-01 is after --to 2022-01-01"), std::string::npos) << r.err;
+}
+
+// The date column: a day in 1900-2099 comes from a table made once, other days and ranges
+// (a month is a range) are written out as before. Both ends of the table and the days
+// just outside it, by hand.
+TEST(Proximity, DatesInsideAndOutsideTheTableOfDays) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("fergana-dates-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    {
+        std::ofstream csv(dir / "incidents.csv");
+        csv << "id,date,type,lon,lat\n"
+               "before,1899-12-31,shelling,70.52,40.135\n"
+               "first,1900-01-01,shelling,70.52,40.135\n"
+               "last,2099-12-31,shelling,70.52,40.135\n"
+               "after,2100-01-01,shelling,70.52,40.135\n"
+               "range,2020-01-01/2020-01-05,shelling,70.52,40.135\n"
+               "month,2021-04,shelling,70.52,40.135\n"
+               "undated,,shelling,70.52,40.135\n";
+    }
+    const CliResult r = run_fergana("proximity -q --measure border -o - --data " + fixture +
+                                    "fixture_countries.geojson --borders " + fixture +
+                                    "fixture_borders.geojson --incidents " + (dir / "incidents.csv").string());
+    fs::remove_all(dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json f = features_by_id(r.out);
+    EXPECT_EQ(f["before"]["properties"]["date"], "1899-12-31");
+    EXPECT_EQ(f["first"]["properties"]["date"], "1900-01-01");
+    EXPECT_EQ(f["last"]["properties"]["date"], "2099-12-31");
+    EXPECT_EQ(f["after"]["properties"]["date"], "2100-01-01");
+    EXPECT_EQ(f["range"]["properties"]["date"], "2020-01-01/2020-01-05");
+    EXPECT_EQ(f["month"]["properties"]["date"], "2021-04-01/2021-04-30");
+    EXPECT_TRUE(f["undated"]["properties"]["date"].is_null());
 }
 
 TEST(Affected, ExactlyFiveKilometresIsInReach) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace fergana::layers {
 
@@ -138,6 +139,96 @@ TEST(Output, NumbersAreCorrectlyRoundedAtEveryPrecision) {
     }
 }
 
+// Known answers (worked out by hand from the doubles' exact binary values; Python's
+// format(x, '.Nf') agrees) for the fast path and its to_chars fallback: negative zero and
+// values that round to zero print 0, exact binary ties go to even, carries ripple into the
+// integer part, tiny and huge values.
+TEST(Output, NumbersHaveKnownTexts) {
+    const std::vector<std::tuple<double, int, std::string>> cases = {
+        {0.0, 2, "0"},
+        {-0.0, 2, "0"},
+        {1e-7, 2, "0"},
+        {-1e-7, 2, "0"},            // rounds to zero: no sign
+        {-0.5, 0, "0"},             // a tie to even, -0 from to_chars
+        {-1.5, 0, "-2"},            // a tie to even
+        {2.5, 0, "2"},              // a tie to even
+        {0.125, 2, "0.12"},         // exactly 1/8: a tie
+        {0.375, 2, "0.38"},         // exactly 3/8: a tie
+        {2.675, 2, "2.67"},         // 2.67499999999999982236431605997495353221893310546875
+        {24988.675, 2, "24988.67"}, // below the tie in binary too
+        {99.999, 2, "100"},         // the carry reaches the integer part
+        {-99.999, 2, "-100"},
+        {0.000123, 7, "0.000123"},  // leading zeros of the fraction kept
+        {12.3456789, 7, "12.3456789"},
+        {70.5, 7, "70.5"},          // trailing zeros dropped
+        {40.26751004, 7, "40.26751"},
+        {-70.12345675, 7, "-70.1234568"},
+        {123.0, 9, "123"},
+        {0.1, 9, "0.1"},
+        {1234.5678, 0, "1235"},
+        {5e-324, 7, "0"},           // the smallest subnormal
+        {1e-300, 7, "0"},
+        {999999999999999.9, 1, "999999999999999.9"},  // too large a product for the fast path
+        {9.99e14, 2, "999000000000000"},
+        {1e15, 2, "1e+15"},         // from 1e15 on: the shortest form
+        {-1e15, 2, "-1e+15"},
+        {1e300, 2, "1e+300"},
+    };
+    for (const auto& [value, decimals, text] : cases) {
+        OutputTable t("numbers", {{"v", FieldKind::Real, decimals}});
+        t.add(geo::Geometry::point({0, 0}), {Value{value}});
+        EXPECT_EQ(to_csv(t, 7), "lon,lat,v\n0,0," + text + "\n") << std::hexfloat << value << " with " << decimals;
+    }
+}
+
+// A TextView cell is written exactly as the same text in a std::string: CSV quotes doubled,
+// JSON escapes, invalid UTF-8 replaced; an empty view is an empty text, not NULL.
+TEST(Output, TextViewsAreWrittenLikeStrings) {
+    static const std::string texts[] = {"plain", "a \"quoted\", name", "two\nlines\r\tand \\ \x01", "bad \xff utf8",
+                                        "Ош", ""};
+    const std::vector<OutputField> fields = {{"name", FieldKind::Text}, {"n", FieldKind::Integer}};
+    auto table = [&](bool views) {
+        return OutputTable::generated("texts", fields, std::size(texts), true, [views](std::size_t i, OutputFeature& out) {
+            out.geometry = geo::Geometry::point({70.0 + static_cast<double>(i), 40.0});
+            if (views) {
+                out.values[0] = TextView{texts[i]};
+            } else {
+                out.values[0] = texts[i];
+            }
+            if (i % 2 == 0) out.values[1] = static_cast<std::int64_t>(i) - 3;  // else NULL
+        });
+    };
+    EXPECT_EQ(to_csv(table(true), 7),
+              "lon,lat,name,n\n"
+              "70,40,plain,-3\n"
+              "71,40,\"a \"\"quoted\"\", name\",\n"
+              "72,40,\"two\nlines\r\tand \\ \x01\",-1\n"
+              "73,40,bad \xff utf8,\n"
+              "74,40,Ош,1\n"
+              "75,40,,\n");
+    EXPECT_EQ(to_geojson(table(true), 7),
+              "{\"type\":\"FeatureCollection\",\"name\":\"texts\",\"features\":[\n"
+              "{\"type\":\"Feature\",\"properties\":{\"name\":\"plain\",\"n\":-3},"
+              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[70,40]}},\n"
+              "{\"type\":\"Feature\",\"properties\":{\"name\":\"a \\\"quoted\\\", name\",\"n\":null},"
+              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[71,40]}},\n"
+              "{\"type\":\"Feature\",\"properties\":{\"name\":\"two\\nlines\\r\\tand \\\\ \\u0001\",\"n\":-1},"
+              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[72,40]}},\n"
+              "{\"type\":\"Feature\",\"properties\":{\"name\":\"bad \xEF\xBF\xBD utf8\",\"n\":null},"
+              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[73,40]}},\n"
+              "{\"type\":\"Feature\",\"properties\":{\"name\":\"Ош\",\"n\":1},"
+              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[74,40]}},\n"
+              "{\"type\":\"Feature\",\"properties\":{\"name\":\"\",\"n\":null},"
+              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[75,40]}}\n"
+              "]}\n");
+    EXPECT_EQ(to_csv(table(true), 7), to_csv(table(false), 7));
+    EXPECT_EQ(to_geojson(table(true), 7), to_geojson(table(false), 7));
+    EXPECT_EQ(text_of(Value{TextView{texts[1]}}), std::optional<std::string_view>(texts[1]));
+    EXPECT_EQ(text_of(Value{std::string("x")}), std::optional<std::string_view>("x"));
+    EXPECT_EQ(text_of(Value{1.5}), std::nullopt);
+    EXPECT_EQ(text_of(Value{}), std::nullopt);
+}
+
 // A large table is formatted in blocks on several threads (format_rows): every row once, in
 // order, each line as the row's own values say.
 TEST(Output, LargeGeneratedTablesKeepTheirRowOrder) {
@@ -151,6 +242,9 @@ TEST(Output, LargeGeneratedTablesKeepTheirRowOrder) {
     TempDir dir;
     write_table(t, (dir.path / "rows.csv").string(), {});
     write_table(t, (dir.path / "rows.geojson").string(), {});
+    // The file (blocks written as they are done) and the text in memory are the same.
+    EXPECT_EQ(read(dir.path / "rows.csv"), to_csv(t, 7));
+    EXPECT_EQ(read(dir.path / "rows.geojson"), to_geojson(t, 7));
     std::istringstream csv(read(dir.path / "rows.csv"));
     std::string line;
     std::getline(csv, line);
@@ -227,6 +321,17 @@ TEST(Output, FullDeviceIsAnErrorAndIsNotReplaced) {
         EXPECT_NE(std::string(e.what()).find("No space left on device"), std::string::npos) << e.what();
     }
     EXPECT_FALSE(fs::is_regular_file("/dev/full"));  // still the device
+}
+
+// Regression guard for the blocks handed to the file as they are done: a write failing in
+// the middle of a large table (many blocks on several threads) is an error, not a hang.
+TEST(Output, FullDeviceFailsALargeTableWithoutHanging) {
+    const OutputTable t = OutputTable::generated(
+        "rows", {{"id", FieldKind::Text}}, 200000, true, [](std::size_t i, OutputFeature& out) {
+            out.geometry = geo::Geometry::point({static_cast<double>(i % 180), 0.25});
+            out.values[0] = "row " + std::to_string(i);
+        });
+    EXPECT_THROW(write_table(t, "/dev/full", {}), LayerError);
 }
 
 TEST(Output, OutputEqualToAnInputIsRefused) {
