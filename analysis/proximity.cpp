@@ -81,9 +81,9 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
             result.rows[k].incident = selected[k];
         }
     });
-    if (measure.border) borders.prepare(dates);
-    if (measure.enclave || measure.side) enclaves.prepare(dates);
-    if (measure.disputed) disputed.prepare(dates);
+    if (measure.border) borders.prepare(dates, options.threads);
+    if (measure.enclave || measure.side) enclaves.prepare(dates, options.threads);
+    if (measure.disputed) disputed.prepare(dates, options.threads);
     report(progress, 0.1, "measuring");
 
     // The border distances in one batch per epoch: neighbouring incidents (in Morton order)

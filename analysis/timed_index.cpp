@@ -1,5 +1,7 @@
 #include "analysis/timed_index.hpp"
 
+#include "geo/parallel.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -63,39 +65,56 @@ std::vector<std::size_t> TimedGeometryIndex::in_force(layers::Date date) const {
     return out;
 }
 
-void TimedGeometryIndex::prepare(const std::vector<layers::Date>& dates) {
-    for (const layers::Date date : dates) {
-        const std::size_t s = slot(date);
-        if (m_epoch_of[s] >= 0)
-            continue;
-        std::vector<std::size_t> members = in_force(date);
-        if (const auto it = m_by_members.find(members); it != m_by_members.end()) {
-            m_epoch_of[s] = it->second;
-            continue;
+void TimedGeometryIndex::prepare(const std::vector<layers::Date>& dates, unsigned threads) {
+    // The slots the dates fall in, with a date of each (every date of a slot has the same
+    // features in force), found on every core (a million dates); then each new slot's epoch,
+    // in slot order. Which epoch comes first changes no answer: each maps its hits through
+    // its own members.
+    constexpr std::size_t grain = 65536;
+    std::vector<std::vector<std::optional<layers::Date>>> seen(
+        geo::worker_count(dates.size(), grain, threads), std::vector<std::optional<layers::Date>>(m_epoch_of.size()));
+    geo::parallel_for(dates.size(), grain, threads, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        std::vector<std::optional<layers::Date>>& mine = seen[worker];
+        for (std::size_t i = begin; i < end; ++i) {
+            std::optional<layers::Date>& date = mine[slot(dates[i])];
+            if (!date) date = dates[i];
         }
-        Epoch epoch;
-        epoch.members = members;
-        const auto shared =
-            std::find_if(m_indexes.begin(), m_indexes.end(), [&](const SharedIndex& x) {
-                return std::equal(x.members.begin(), x.members.end(), members.begin(),
-                                  members.end(), [this](std::size_t a, std::size_t b) {
-                                      return same_geometry(m_geometries[a], m_geometries[b]);
-                                  });
-            });
-        if (shared != m_indexes.end()) {
-            epoch.index = static_cast<std::size_t>(shared - m_indexes.begin());
-        } else {
-            std::vector<geo::Geometry> subset;
-            subset.reserve(members.size());
-            for (std::size_t i : members) subset.push_back(m_geometries[i]);
-            epoch.index = m_indexes.size();
-            m_indexes.push_back({members, std::make_unique<geo::EdgeIndex>(subset)});
+    });
+    for (std::size_t s = 0; s < m_epoch_of.size(); ++s) {
+        if (m_epoch_of[s] >= 0) continue;
+        for (const auto& mine : seen) {
+            if (mine[s]) {
+                m_epoch_of[s] = epoch_for(*mine[s]);
+                break;
+            }
         }
-        m_epochs.push_back(std::move(epoch));
-        const int id = static_cast<int>(m_epochs.size() - 1);
-        m_by_members.emplace(std::move(members), id);
-        m_epoch_of[s] = id;
     }
+}
+
+int TimedGeometryIndex::epoch_for(layers::Date date) {
+    std::vector<std::size_t> members = in_force(date);
+    if (const auto it = m_by_members.find(members); it != m_by_members.end()) return it->second;
+    Epoch epoch;
+    epoch.members = members;
+    const auto shared = std::find_if(m_indexes.begin(), m_indexes.end(), [&](const SharedIndex& x) {
+        return std::equal(x.members.begin(), x.members.end(), members.begin(), members.end(),
+                          [this](std::size_t a, std::size_t b) {
+                              return same_geometry(m_geometries[a], m_geometries[b]);
+                          });
+    });
+    if (shared != m_indexes.end()) {
+        epoch.index = static_cast<std::size_t>(shared - m_indexes.begin());
+    } else {
+        std::vector<geo::Geometry> subset;
+        subset.reserve(members.size());
+        for (std::size_t i : members) subset.push_back(m_geometries[i]);
+        epoch.index = m_indexes.size();
+        m_indexes.push_back({members, std::make_unique<geo::EdgeIndex>(subset)});
+    }
+    m_epochs.push_back(std::move(epoch));
+    const int id = static_cast<int>(m_epochs.size() - 1);
+    m_by_members.emplace(std::move(members), id);
+    return id;
 }
 
 std::optional<geo::EdgeHit> TimedGeometryIndex::nearest(layers::Date date, geo::LonLat p,
@@ -126,17 +145,25 @@ void TimedGeometryIndex::nearest_each(
     if (dates.size() != points.size()) {
         throw std::logic_error("TimedGeometryIndex::nearest_each: one date per point");
     }
-    // Each point's epoch (for its features' numbering) and how many points each index answers.
+    // Each point's epoch (for its features' numbering) and how many points each index
+    // answers, on every core.
     std::vector<std::uint32_t> epoch_of_point(points.size());
-    std::vector<std::size_t> per_index(m_indexes.size(), 0);
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        const int id = m_epoch_of[slot(dates[i])];
-        if (id < 0) {
-            throw std::logic_error(
-                "TimedGeometryIndex::nearest_each on a date that was not prepared");
+    constexpr std::size_t grain = 65536;
+    std::vector<std::vector<std::size_t>> counted(geo::worker_count(points.size(), grain, threads),
+                                                  std::vector<std::size_t>(m_indexes.size(), 0));
+    geo::parallel_for(points.size(), grain, threads, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        for (std::size_t i = begin; i < end; ++i) {
+            const int id = m_epoch_of[slot(dates[i])];
+            if (id < 0) {
+                throw std::logic_error("TimedGeometryIndex::nearest_each on a date that was not prepared");
+            }
+            epoch_of_point[i] = static_cast<std::uint32_t>(id);
+            ++counted[worker][m_epochs[static_cast<std::size_t>(id)].index];
         }
-        epoch_of_point[i] = static_cast<std::uint32_t>(id);
-        ++per_index[m_epochs[static_cast<std::size_t>(id)].index];
+    });
+    std::vector<std::size_t> per_index(m_indexes.size(), 0);
+    for (const auto& mine : counted) {
+        for (std::size_t x = 0; x < per_index.size(); ++x) per_index[x] += mine[x];
     }
     auto answer = [&](std::size_t i, const std::optional<geo::EdgeHit>& hit) {
         if (!hit) {

@@ -29,8 +29,9 @@ class TimedGeometryIndex {
 public:
     TimedGeometryIndex(std::vector<geo::Geometry> geometries, std::vector<layers::Validity> validity);
 
-    /// Builds the indexes that queries on these dates will need.
-    void prepare(const std::vector<layers::Date>& dates);
+    /// Builds the indexes that queries on these dates will need (looking at the dates on
+    /// `threads` threads, 0: one per hardware thread).
+    void prepare(const std::vector<layers::Date>& dates, unsigned threads = 0);
 
     /// The nearest feature in force on `date` (geometry_id = the feature's index), or
     /// nothing when none is. `date` must have been prepared.
@@ -74,6 +75,8 @@ private:
     std::map<std::vector<std::size_t>, int> m_by_members;
 
     [[nodiscard]] std::size_t slot(layers::Date date) const;
+    /// The epoch of the features in force on `date`, made (and its index built or shared) if new.
+    int epoch_for(layers::Date date);
 };
 
 template <typename T>

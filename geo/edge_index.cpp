@@ -1,7 +1,9 @@
 #include "geo/edge_index.hpp"
 
 #include "geo/error.hpp"
+#include "geo/memory.hpp"
 #include "geo/parallel.hpp"
+#include "geo/radix_sort.hpp"
 
 #include <algorithm>
 #include <array>
@@ -220,32 +222,6 @@ std::uint64_t even_bits(std::uint64_t v) noexcept {
     v = (v | (v << 2U)) & 0x3333333333333333U;
     v = (v | (v << 1U)) & 0x5555555555555555U;
     return v;
-}
-
-// Sorts (42-bit Morton key, index) pairs by key, equal keys keeping their order (so, from
-// index order, the order of std::sort on the pairs): a least-significant-digit radix sort,
-// seven bits a pass, skipping the digits every key shares (a regional batch's high bits).
-void sort_by_morton_key(std::vector<std::pair<std::uint64_t, std::size_t>>& items) {
-    constexpr unsigned digit_bits = 7;
-    constexpr std::size_t digits = std::size_t{1} << digit_bits;
-    std::vector<std::pair<std::uint64_t, std::size_t>> sorted(items.size());
-    for (unsigned shift = 0; shift < 42; shift += digit_bits) {
-        std::array<std::size_t, digits> start{};
-        for (const auto& item : items) {
-            ++start[(item.first >> shift) & (digits - 1)];
-        }
-        if (std::find(start.begin(), start.end(), items.size()) != start.end()) {
-            continue;  // one digit for all: this pass would not move anything
-        }
-        std::size_t sum = 0;
-        for (std::size_t& count : start) {
-            sum += std::exchange(count, sum);
-        }
-        for (const auto& item : items) {
-            sorted[start[(item.first >> shift) & (digits - 1)]++] = item;
-        }
-        items.swap(sorted);
-    }
 }
 
 bool hit_before(const EdgeHit& x, const EdgeHit& y) noexcept {
@@ -1232,23 +1208,34 @@ void EdgeIndex::nearest_each(
     if (points.empty()) {
         return;
     }
-    // Morton order of longitude and latitude (21 bits each) brings neighbours together.
-    std::vector<std::pair<std::uint64_t, std::size_t>> order(points.size());
-    Box extent;
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        const LonLat q = points[i];
-        if (valid(q)) {
-            extent.extend(q);
+    // Morton order of longitude and latitude (21 bits each) brings neighbours together. The
+    // keys and the points' extent are worked out, and the keys sorted, on every core.
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    reserve_fresh(order, points.size(), threads);
+    order.resize(points.size());
+    constexpr std::size_t grain = 65536;
+    std::vector<Box> extents(worker_count(points.size(), grain, threads));
+    parallel_for(points.size(), grain, threads, [&](std::size_t begin, std::size_t end, unsigned worker) {
+        Box& extent = extents[worker];
+        for (std::size_t i = begin; i < end; ++i) {
+            const LonLat q = points[i];
+            if (valid(q)) {
+                extent.extend(q);
+            }
+            auto quantise = [](double v, double lo, double span) {
+                const double f = std::clamp((v - lo) / span, 0.0, 1.0);
+                return static_cast<std::uint64_t>(f * 2097151.0);
+            };
+            const std::uint64_t x = valid(q) ? quantise(q.lon, -180.0, 360.0) : 0;
+            const std::uint64_t y = valid(q) ? quantise(q.lat, -90.0, 180.0) : 0;
+            order[i] = {even_bits(x) | (even_bits(y) << 1U), i};
         }
-        auto quantise = [](double v, double lo, double span) {
-            const double f = std::clamp((v - lo) / span, 0.0, 1.0);
-            return static_cast<std::uint64_t>(f * 2097151.0);
-        };
-        const std::uint64_t x = valid(q) ? quantise(q.lon, -180.0, 360.0) : 0;
-        const std::uint64_t y = valid(q) ? quantise(q.lat, -90.0, 180.0) : 0;
-        order[i] = {even_bits(x) | (even_bits(y) << 1U), i};
+    });
+    Box extent;
+    for (const Box& e : extents) {
+        if (!e.empty()) extent.extend(e);
     }
-    sort_by_morton_key(order);
+    radix_sort(order, 42, [](const std::pair<std::uint64_t, std::size_t>& item) { return item.first; }, threads);
     // Reusing candidates pays only when a slack's reach holds several points: mean spacing
     // under 2 km, from the points' extent (cos(lat) shrinks the longitude span).
     bool reuse = false;
