@@ -1,6 +1,5 @@
 #include "layers/dates.hpp"
 
-#include <charconv>
 #include <chrono>
 
 namespace fergana::layers {
@@ -43,13 +42,16 @@ int days_in_month(int y, int m) {
     return m == 2 && leap ? 29 : days[m - 1];
 }
 
+// Digits only (the fields of a date: at most four of them, so no overflow).
 bool parse_int(std::string_view s, int& out) {
-    if (s.empty()) return false;
+    if (s.empty() || s.size() > 4) return false;
+    int v = 0;
     for (char c : s) {
         if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
     }
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+    out = v;
+    return true;
 }
 
 bool valid_time_suffix(std::string_view t) {
