@@ -3,6 +3,7 @@
 #include "geo/error.hpp"
 #include "geo/geodesic.hpp"
 #include "geo/nearest.hpp"
+#include "geo/parallel.hpp"
 
 #include <algorithm>
 #include <array>
@@ -46,6 +47,7 @@ struct Node {
     geo::PartRef where;
     bool crossing = false;
     bool measured = false;
+    const Part* on = nullptr;  // when set, p is still to be placed at s on this part
     // The foot distances of the interval to the next node, once solved (see FootBounds):
     // valid while that node is still at arc length bounds_to.
     double bounds_to = -1.0;
@@ -73,6 +75,14 @@ Node make_node(double s, geo::LonLat p) {
     Node n;
     n.s = s;
     n.p = p;
+    return n;
+}
+
+/// A node at arc length s of `part`, placed on its edge by evaluate() (in parallel).
+Node make_node(double s, const Part& part) {
+    Node n;
+    n.s = s;
+    n.on = &part;
     return n;
 }
 
@@ -106,9 +116,17 @@ void evaluate(const geo::EdgeIndex& other, std::vector<Node*>& pending, unsigned
               std::size_t& queries) {
     // One batch: samples along a line are close together, so nearest_all's reuse of the
     // candidate edges between neighbouring points (same answers, bit for bit) pays well.
-    std::vector<geo::LonLat> points;
-    points.reserve(pending.size());
-    for (const Node* n : pending) points.push_back(n->p);
+    std::vector<geo::LonLat> points(pending.size());
+    geo::parallel_for(pending.size(), 1024, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t i = begin; i < end; ++i) {
+            Node& n = *pending[i];
+            if (n.on != nullptr) {
+                n.p = n.on->at(n.s);
+                n.on = nullptr;
+            }
+            points[i] = n.p;
+        }
+    });
     const std::vector<std::optional<geo::EdgeHit>> hits = other.nearest_all(points, threads);
     for (std::size_t i = 0; i < pending.size(); ++i) {
         Node& n = *pending[i];
@@ -327,8 +345,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
             const auto steps = static_cast<std::size_t>(std::ceil(h / first_step_m));
             for (std::size_t j = 1; j < steps; ++j) {
                 const double u = h * static_cast<double>(j) / static_cast<double>(steps);
-                list.push_back(make_node(
-                    s0 + u, geo::geodesic_direct(part.edges[e].a, part.edges[e].azimuth_a_deg, u)));
+                list.push_back(make_node(s0 + u, part));
             }
         }
         if (list.back().s < part.length_m)
@@ -381,9 +398,16 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 const bool far_a = a.d > t;
                 const bool far_b = b.d > t;
                 bool split = far_a != far_b;
-                if (!split)
-                    split = std::fabs(a.d - t) + std::fabs(b.d - t) + 2.0 * eps <= h;
                 const bool finite = std::isfinite(a.d) && std::isfinite(b.d);
+                if (!split && std::fabs(a.d - t) + std::fabs(b.d - t) + 2.0 * eps <= h) {
+                    // The tent allows an excursion across the tolerance: the envelope may not.
+                    split = true;
+                    if (finite) {
+                        const Envelope e = envelope(a, b, !far_a);
+                        split = far_a ? std::min(a.d, b.d) - e.below_m < t - eps
+                                      : e.max_offset_m > t + eps;
+                    }
+                }
                 if (!split && finite && options.refine_maxima) {
                     const double best = far_a ? run_best[i] : global_best;
                     // The tent first; the feet only when it cannot rule a larger maximum out.
@@ -403,7 +427,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 }
                 if (split) {
                     const double s = 0.5 * (a.s + b.s);
-                    out_list.push_back(make_node(s, parts[k].at(s)));
+                    out_list.push_back(make_node(s, parts[k]));
                     split_any = true;
                 }
             }
@@ -434,7 +458,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 continue;
             const double x = std::clamp((t - a.d) / (b.d - a.d), 0.0, 1.0);
             const double s = a.s + x * (b.s - a.s);
-            Node c = make_node(s, parts[k].at(s));
+            Node c = make_node(s, parts[k]);
             c.crossing = true;
             with.push_back(c);
         }
