@@ -53,6 +53,9 @@ struct Node {
     double bounds_to = -1.0;
     double to_next_foot = 0.0;  // from this node's point to the next node's foot
     double from_next = 0.0;     // from the next node's point to this node's foot
+    // The interval to the next node (at this arc length) hides no excursion and is fine
+    // enough for the mean: those checks depend on its ends only and need no repeating.
+    double settled_to = -1.0;
 };
 
 /// The part between arc lengths from and to, its ends interpolated on their edges.
@@ -399,7 +402,9 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 const bool far_b = b.d > t;
                 bool split = far_a != far_b;
                 const bool finite = std::isfinite(a.d) && std::isfinite(b.d);
-                if (!split && std::fabs(a.d - t) + std::fabs(b.d - t) + 2.0 * eps <= h) {
+                const bool settled = a.settled_to == b.s;
+                if (!split && !settled &&
+                    std::fabs(a.d - t) + std::fabs(b.d - t) + 2.0 * eps <= h) {
                     // The tent allows an excursion across the tolerance: the envelope may not.
                     split = true;
                     if (finite) {
@@ -408,13 +413,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                                       : e.max_offset_m > t + eps;
                     }
                 }
-                if (!split && finite && options.refine_maxima) {
-                    const double best = far_a ? run_best[i] : global_best;
-                    // The tent first; the feet only when it cannot rule a larger maximum out.
-                    split = 0.5 * (a.d + b.d + h) > best + max_eps &&
-                            envelope(a, b).max_offset_m > best + max_eps;
-                }
-                if (!split && finite && sparse && h > step) {
+                if (!split && !settled && finite && sparse && h > step) {
                     // At most max_step_m apart, the trapezoid's error is at most h * step / 4
                     // and the chord's at most step / 2 anywhere: hold coarser intervals to that.
                     // What lies below the chord needs no distances: rule on it first.
@@ -425,9 +424,38 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                         split = e.above_m2 > 0.25 * h * step || e.above_m > 0.5 * step;
                     }
                 }
+                if (!split)
+                    a.settled_to = b.s;
+                if (!split && finite && options.refine_maxima) {
+                    // Repeated every round: the best offsets it is held to change.
+                    const double best = far_a ? run_best[i] : global_best;
+                    // The tent first; the feet only when it cannot rule a larger maximum out.
+                    split = 0.5 * (a.d + b.d + h) > best + max_eps &&
+                            envelope(a, b).max_offset_m > best + max_eps;
+                }
                 if (split) {
-                    const double s = 0.5 * (a.s + b.s);
-                    out_list.push_back(make_node(s, parts[k]));
+                    // Halved; but a crossing lies where the chord meets the tolerance, give or
+                    // take what the envelope allows: |d - c| <= w puts every crossing within
+                    // w / |slope| of that point. When that is narrower than a halving, the
+                    // bracket is cut there on both sides (at least eps / 4 apart).
+                    double cuts[2] = {0.5 * (a.s + b.s), 0.0};
+                    int count = 1;
+                    if (far_a != far_b && finite) {
+                        const Envelope e = envelope(a, b);
+                        const double slope = std::fabs(b.d - a.d) / h;
+                        const double meets = a.s + h * (t - a.d) / (b.d - a.d);
+                        const double reach =
+                            std::max(e.above_m, e.below_m) / slope * (1.0 + 1e-9) + 1e-9;
+                        if (2.0 * reach <= 0.5 * h) {
+                            const double r = std::max(reach, 0.25 * eps);
+                            count = 0;
+                            if (meets - r > a.s)
+                                cuts[count++] = meets - r;
+                            if (meets + r < b.s)
+                                cuts[count++] = meets + r;
+                        }
+                    }
+                    for (int c = 0; c < count; ++c) out_list.push_back(make_node(cuts[c], parts[k]));
                     split_any = true;
                 }
             }
