@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 
 namespace fergana::analysis {
@@ -171,6 +172,10 @@ struct Envelope {
     double below_m = 0.0;    // c - d at most
     double below_m2 = 0.0;   // the integral of c - d at most
     double max_offset_m = 0.0;  // d at most
+    // The end correction of the trapezoid rule, h^2 (d0' - d1') / 12, from the offset's
+    // slopes at both ends (with the feet; 0 where a slope is unknown). Exact for a cubic; an
+    // estimate only, which integral_m() keeps inside the envelope.
+    double correction_m2 = 0.0;
 };
 
 /// An upper bound of the geodesic distance between two points, from their chord c: a
@@ -178,10 +183,19 @@ struct Envelope {
 /// curvature), so by Schur's comparison theorem it is no longer than the circular arc of
 /// radius b^2 / a (6,335,439 m) on the same chord. Above the geodesic by c^3 / (24 rho^2):
 /// 0.3 um at 1 km, 0.3 mm at 10 km.
-double geodesic_upper_bound_m(geo::LonLat p, geo::LonLat q) {
+double geodesic_upper_bound_m(const geo::Ecef& p, const geo::Ecef& q) {
     constexpr double rho_m = 6.335e6;  // a little below b^2 / a: a longer bound
-    const double c = geo::chord_m(geo::to_ecef(p), geo::to_ecef(q));
+    const double c = geo::chord_m(p, q);
     return 2.0 * rho_m * std::asin(std::min(1.0, c / (2.0 * rho_m))) + 1e-8;
+}
+
+/// The unit vector from p to q, or nothing when they coincide.
+std::optional<std::array<double, 3>> direction(const geo::Ecef& p, const geo::Ecef& q) {
+    const std::array<double, 3> v{q.x - p.x, q.y - p.y, q.z - p.z};
+    const double n = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    if (!(n > 0.0))
+        return std::nullopt;
+    return std::array<double, 3>{v[0] / n, v[1] / n, v[2] / n};
 }
 
 /// The envelope of the interval from a to its next node b. ga = |P(b) Fa| and gb = |P(a) Fb|
@@ -191,10 +205,32 @@ Envelope envelope(Node& a, const Node& b, bool feet = true) {
     const double h = b.s - a.s;
     const double d0 = a.d;
     const double d1 = b.d;
-    if (feet && a.bounds_to != b.s) {
-        a.from_next = geodesic_upper_bound_m(b.p, a.foot);
-        a.to_next_foot = geodesic_upper_bound_m(a.p, b.foot);
-        a.bounds_to = b.s;
+    double correction_m2 = 0.0;
+    if (feet) {
+        const geo::Ecef pa = geo::to_ecef(a.p);
+        const geo::Ecef pb = geo::to_ecef(b.p);
+        const geo::Ecef fa = geo::to_ecef(a.foot);
+        const geo::Ecef fb = geo::to_ecef(b.foot);
+        if (a.bounds_to != b.s) {
+            a.from_next = geodesic_upper_bound_m(pb, fa);
+            a.to_next_foot = geodesic_upper_bound_m(pa, fb);
+            a.bounds_to = b.s;
+        }
+        // d'(x) = -cos(angle between the line and the way to the foot). The chord of the
+        // interval and the chords to the feet stand for the geodesics' directions: they lean
+        // out of the horizontal by h / 2R and d / 2R, which moves the cosines only to second
+        // order (below 1e-6 here).
+        const auto along = direction(pa, pb);
+        const auto to_fa = direction(pa, fa);
+        const auto to_fb = direction(pb, fb);
+        if (along && to_fa && to_fb) {
+            auto dot = [](const std::array<double, 3>& u, const std::array<double, 3>& v) {
+                return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+            };
+            const double slope0 = -dot(*along, *to_fa);
+            const double slope1 = -dot(*along, *to_fb);
+            correction_m2 = h * h * (slope0 - slope1) / 12.0;
+        }
     }
     // Both ga >= d1 and gb >= d0 (d is the least distance); a micrometre covers the rounding
     // of the solved distances and nearest points.
@@ -217,6 +253,7 @@ Envelope envelope(Node& a, const Node& b, bool feet = true) {
         // the two meet; the tent's peak is (d0 + d1 + h) / 2.
         const double u = beta / (alpha + beta);
         e.max_offset_m = std::min(e.max_offset_m, std::max({d0, d1, d0 + delta * u + feet_m}));
+        e.correction_m2 = correction_m2;
     }
     e.below_m = tent_m;
     e.below_m2 = tent_m2;
@@ -226,6 +263,38 @@ Envelope envelope(Node& a, const Node& b, bool feet = true) {
         e.below_m2 = std::min(e.below_m2, h * h * h / (12.0 * least_m));
     }
     return e;
+}
+
+/// x moved into [lo, hi], or the middle of the envelope when that range is empty.
+double within(double x, double lo, double hi, double middle) {
+    return lo <= hi ? std::clamp(x, lo, hi) : middle;
+}
+
+/// An interval's share of the mean and median where it may be coarser than max_step_m.
+struct Estimate {
+    double integral_m2 = 0.0;  // of the offset over the interval
+    double shift_m = 0.0;      // the chord moved by this stands for the offset (median)
+};
+
+/// The interval from a to its next node b, h long, estimated as accurately as on max_step_m
+/// samples in the worst case. The exact integral lies within [-below_m2, above_m2] of the
+/// trapezoid: any estimate within [above_m2 - B, B - below_m2] of it is within B = h step / 4
+/// of the exact one, and the end correction is moved into that range. Likewise, pointwise,
+/// the chord moved by the mean correction stays within step / 4 of the offset. (Where a range
+/// is empty, for an interval the refinement left coarser, the envelope's middle.)
+Estimate estimate(Node& a, const Node& b, double step) {
+    const double h = b.s - a.s;
+    const double trapezoid = integral(a, b);
+    if (!std::isfinite(trapezoid) || !(h > 0.0))
+        return {trapezoid, 0.0};
+    const Envelope e = envelope(a, b);
+    const double budget = 0.25 * h * step;
+    const double c = within(e.correction_m2, std::max(-e.below_m2, e.above_m2 - budget),
+                            std::min(e.above_m2, budget - e.below_m2),
+                            0.5 * (e.above_m2 - e.below_m2));
+    const double shift = within(c / h, e.above_m - 0.25 * step, 0.25 * step - e.below_m,
+                                0.5 * (e.above_m - e.below_m));
+    return {trapezoid + c, shift};
 }
 
 /// The length-weighted median of the offset taken as linear between neighbouring nodes:
@@ -414,14 +483,16 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                     }
                 }
                 if (!split && !settled && finite && sparse && h > step) {
-                    // At most max_step_m apart, the trapezoid's error is at most h * step / 4
-                    // and the chord's at most step / 2 anywhere: hold coarser intervals to that.
-                    // What lies below the chord needs no distances: rule on it first.
+                    // Coarser than max_step_m: keep the interval only if estimate() can stay
+                    // within h * step / 4 of its integral and step / 4 of its offset, i.e.
+                    // the envelope is at most twice that wide. What lies below the chord
+                    // needs no distances: rule on it first.
                     const Envelope lower = envelope(a, b, false);
-                    split = lower.below_m2 > 0.25 * h * step || lower.below_m > 0.5 * step;
+                    split = lower.below_m2 > 0.5 * h * step || lower.below_m > 0.5 * step;
                     if (!split) {
                         const Envelope e = envelope(a, b);
-                        split = e.above_m2 > 0.25 * h * step || e.above_m > 0.5 * step;
+                        split = e.above_m2 + e.below_m2 > 0.5 * h * step ||
+                                e.above_m + e.below_m > 0.5 * step;
                     }
                 }
                 if (!split)
@@ -509,9 +580,17 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
         const std::vector<Node>& list = nodes[k];
         const double length = part.length_m;
         const bool closed = part.path->size() > 3 && part.path->front() == part.path->back();
+        // Each interval's integral of the offset and its piece for the median: on the dense
+        // samples the trapezoid and the chord, as always; sparse, estimate()'s, within
+        // h * max_step_m / 4 and max_step_m / 4.
+        std::vector<double> area(list.size() - 1);
         for (std::size_t i = 0; i + 1 < list.size(); ++i) {
-            weighted += integral(list[i], list[i + 1]);
-            pieces.push_back({list[i].d, list[i + 1].d, list[i + 1].s - list[i].s});
+            const double h = list[i + 1].s - list[i].s;
+            const Estimate e = sparse ? estimate(nodes[k][i], list[i + 1], step)
+                                      : Estimate{integral(list[i], list[i + 1]), 0.0};
+            area[i] = e.integral_m2;
+            weighted += area[i];
+            pieces.push_back({list[i].d + e.shift_m, list[i + 1].d + e.shift_m, h});
         }
         for (const Node& n : list) {
             if (n.d > out.max_offset_m) {
@@ -575,7 +654,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
         auto add_stats = [&](Stretch& st, std::size_t first, std::size_t last, double& sum) {
             for (std::size_t i = first; i <= last; ++i) {
                 if (i < last)
-                    sum += integral(list[i], list[i + 1]);
+                    sum += area[i];
                 if (list[i].d > st.max_offset_m) {
                     st.max_offset_m = list[i].d;
                     st.max_at = list[i].p;
