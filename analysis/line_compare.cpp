@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace fergana::analysis {
 
@@ -763,11 +765,28 @@ LineComparison compare_lines(const geo::Geometry& a, const geo::Geometry& b,
     const geo::EdgeIndex index_a(std::span<const geo::Geometry>(&la, 1));
     const geo::EdgeIndex index_b(std::span<const geo::Geometry>(&lb, 1));
     LineComparison c;
-    c.a = profile_line(la, index_b, options,
-                       [&](double f, std::string_view stage) { report(progress, 0.5 * f, stage); });
-    c.b = profile_line(lb, index_a, options, [&](double f, std::string_view stage) {
-        report(progress, 0.5 + 0.5 * f, stage);
-    });
+    // The two directions on threads of their own when there are two: each profile has long
+    // stretches of single-threaded refinement between its batches of queries. The answers do
+    // not depend on it (every query is solved alone). Progress follows the first direction.
+    const unsigned threads = options.threads != 0 ? options.threads
+                                                  : std::max(1U, std::thread::hardware_concurrency());
+    if (threads >= 2) {
+        LineCompareOptions oa = options;
+        LineCompareOptions ob = options;
+        oa.threads = threads / 2;
+        ob.threads = threads - threads / 2;
+        std::future<LineProfile> b_profile =
+            std::async(std::launch::async, [&] { return profile_line(lb, index_a, ob); });
+        c.a = profile_line(la, index_b, oa, progress);
+        c.b = b_profile.get();
+    } else {
+        c.a = profile_line(la, index_b, options, [&](double f, std::string_view stage) {
+            report(progress, 0.5 * f, stage);
+        });
+        c.b = profile_line(lb, index_a, options, [&](double f, std::string_view stage) {
+            report(progress, 0.5 + 0.5 * f, stage);
+        });
+    }
     c.hausdorff_m = std::max(c.a.max_offset_m, c.b.max_offset_m);
     return c;
 }
