@@ -190,7 +190,9 @@ public:
                      "add claimant LABEL: the lines of SRC (those whose FIELD, or claimant, "
                      "matches PATTERN)",
                      &m_compare);
-        options.value({"--step"}, "DIST", "sample the lines at least every DIST", &m_step, "50m");
+        options.value({"--step"}, "DIST",
+                      "mean and median offsets within DIST/4; with zones, samples every DIST",
+                      &m_step, "50m");
         options.value({"--merge-gap"}, "DIST",
                       "merge stretches separated by an agreed gap shorter than DIST", &m_merge_gap,
                       "the tolerance");
