@@ -191,7 +191,7 @@ public:
                      "matches PATTERN)",
                      &m_compare);
         options.value({"--step"}, "DIST",
-                      "mean and median offsets within DIST/4; with zones, samples every DIST",
+                      "mean offsets within DIST/4, medians DIST/2; with zones, samples every DIST",
                       &m_step, "50m");
         options.value({"--merge-gap"}, "DIST",
                       "merge stretches separated by an agreed gap shorter than DIST", &m_merge_gap,
