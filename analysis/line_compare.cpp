@@ -51,7 +51,7 @@ struct Node {
     bool crossing = false;
     bool measured = false;
     const Part* on = nullptr;  // when set, p is still to be placed at s on this part
-    // The foot distances of the interval to the next node, once solved (see FootBounds):
+    // The feet's distances of the interval to the next node, once found (see envelope()):
     // valid while that node is still at arc length bounds_to.
     double bounds_to = -1.0;
     double to_next_foot = 0.0;  // from this node's point to the next node's foot
@@ -176,7 +176,7 @@ struct Envelope {
     double max_offset_m = 0.0;  // d at most
     // The end correction of the trapezoid rule, h^2 (d0' - d1') / 12, from the offset's
     // slopes at both ends (with the feet; 0 where a slope is unknown). Exact for a cubic; an
-    // estimate only, which integral_m() keeps inside the envelope.
+    // estimate only, which estimate() keeps inside the envelope.
     double correction_m2 = 0.0;
 };
 
@@ -510,7 +510,8 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                     // Halved; but a crossing lies where the chord meets the tolerance, give or
                     // take what the envelope allows: |d - c| <= w puts every crossing within
                     // w / |slope| of that point. When that is narrower than a halving, the
-                    // bracket is cut there on both sides (at least eps / 4 apart).
+                    // bracket is cut there on both sides (at least eps / 4 apart). Either way
+                    // a change of side stays between two nodes, so no crossing can be lost.
                     double cuts[2] = {0.5 * (a.s + b.s), 0.0};
                     int count = 1;
                     if (far_a != far_b && finite) {
