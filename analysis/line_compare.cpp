@@ -3,11 +3,16 @@
 #include "geo/error.hpp"
 #include "geo/geodesic.hpp"
 #include "geo/nearest.hpp"
+#include "geo/parallel.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <future>
 #include <limits>
+#include <optional>
 #include <string>
+#include <thread>
 
 namespace fergana::analysis {
 
@@ -45,6 +50,15 @@ struct Node {
     geo::PartRef where;
     bool crossing = false;
     bool measured = false;
+    const Part* on = nullptr;  // when set, p is still to be placed at s on this part
+    // The feet's distances of the interval to the next node, once found (see envelope()):
+    // valid while that node is still at arc length bounds_to.
+    double bounds_to = -1.0;
+    double to_next_foot = 0.0;  // from this node's point to the next node's foot
+    double from_next = 0.0;     // from the next node's point to this node's foot
+    // The interval to the next node (at this arc length) hides no excursion and is fine
+    // enough for the mean: those checks depend on its ends only and need no repeating.
+    double settled_to = -1.0;
 };
 
 /// The part between arc lengths from and to, its ends interpolated on their edges.
@@ -67,6 +81,14 @@ Node make_node(double s, geo::LonLat p) {
     Node n;
     n.s = s;
     n.p = p;
+    return n;
+}
+
+/// A node at arc length s of `part`, placed on its edge by evaluate() (in parallel).
+Node make_node(double s, const Part& part) {
+    Node n;
+    n.s = s;
+    n.on = &part;
     return n;
 }
 
@@ -100,9 +122,17 @@ void evaluate(const geo::EdgeIndex& other, std::vector<Node*>& pending, unsigned
               std::size_t& queries) {
     // One batch: samples along a line are close together, so nearest_all's reuse of the
     // candidate edges between neighbouring points (same answers, bit for bit) pays well.
-    std::vector<geo::LonLat> points;
-    points.reserve(pending.size());
-    for (const Node* n : pending) points.push_back(n->p);
+    std::vector<geo::LonLat> points(pending.size());
+    geo::parallel_for(pending.size(), 1024, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t i = begin; i < end; ++i) {
+            Node& n = *pending[i];
+            if (n.on != nullptr) {
+                n.p = n.on->at(n.s);
+                n.on = nullptr;
+            }
+            points[i] = n.p;
+        }
+    });
     const std::vector<std::optional<geo::EdgeHit>> hits = other.nearest_all(points, threads);
     for (std::size_t i = 0; i < pending.size(); ++i) {
         Node& n = *pending[i];
@@ -124,6 +154,193 @@ void evaluate(const geo::EdgeIndex& other, std::vector<Node*>& pending, unsigned
 /// The mean of a 1-Lipschitz offset over [a.s, b.s] times its length (trapezoid rule).
 double integral(const Node& a, const Node& b) {
     return 0.5 * (a.d + b.d) * (b.s - a.s);
+}
+
+/// What the offset d can do between two neighbouring nodes a and b, h apart on one geodesic
+/// edge, around their chord c(x) = d0 + (d1 - d0) x / h (x from a). See the header for the
+/// reasoning; in short:
+///   - above: d(x) <= c(x) + min(tent, feet). The tent is the 1-Lipschitz bound
+///     min(d0 + x, d1 + h - x). The feet: d(x) <= |P(x) Fa| for a's nearest point Fa on the
+///     other line, and a distance to a fixed point is convex along a geodesic (Hessian
+///     comparison: the ellipsoid's curvature is positive and these distances are far below
+///     a quarter meridian), so d(x) <= c(x) + (ga - d1) x / h with ga = |P(b) Fa|; likewise
+///     d(x) <= c(x) + (gb - d0) (h - x) / h with gb = |P(a) Fb|.
+///   - below: d(x) >= c(x) - min(tent, x (h - x) / (2 D)). Where d >= D > 0, the distance to
+///     a set is semiconcave along a geodesic, d'' <= 1 / D (Hessian comparison again), and
+///     the Lipschitz tent gives D = (d0 + d1 - h) / 2.
+struct Envelope {
+    double above_m = 0.0;    // d - c at most, anywhere in the interval
+    double above_m2 = 0.0;   // the integral of d - c at most
+    double below_m = 0.0;    // c - d at most
+    double below_m2 = 0.0;   // the integral of c - d at most
+    double max_offset_m = 0.0;  // d at most
+    // The end correction of the trapezoid rule, h^2 (d0' - d1') / 12, from the offset's
+    // slopes at both ends (with the feet; 0 where a slope is unknown). Exact for a cubic; an
+    // estimate only, which estimate() keeps inside the envelope.
+    double correction_m2 = 0.0;
+};
+
+/// An upper bound of the geodesic distance between two points, from their chord c: a
+/// geodesic is a space curve of curvature at most a / b^2 (WGS84's largest normal
+/// curvature), so by Schur's comparison theorem it is no longer than the circular arc of
+/// radius b^2 / a (6,335,439 m) on the same chord. Above the geodesic by c^3 / (24 rho^2):
+/// 0.3 um at 1 km, 0.3 mm at 10 km.
+double geodesic_upper_bound_m(const geo::Ecef& p, const geo::Ecef& q) {
+    constexpr double rho_m = 6.335e6;  // a little below b^2 / a: a longer bound
+    const double c = geo::chord_m(p, q);
+    return 2.0 * rho_m * std::asin(std::min(1.0, c / (2.0 * rho_m))) + 1e-8;
+}
+
+/// The unit vector from p to q, or nothing when they coincide.
+std::optional<std::array<double, 3>> direction(const geo::Ecef& p, const geo::Ecef& q) {
+    const std::array<double, 3> v{q.x - p.x, q.y - p.y, q.z - p.z};
+    const double n = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    if (!(n > 0.0))
+        return std::nullopt;
+    return std::array<double, 3>{v[0] / n, v[1] / n, v[2] / n};
+}
+
+/// The envelope of the interval from a to its next node b. ga = |P(b) Fa| and gb = |P(a) Fb|
+/// (upper bounds of them: that only widens the envelope) are found once per interval and
+/// kept in `a`. Without `feet` only the tent and the semiconcave bound are used.
+Envelope envelope(Node& a, const Node& b, bool feet = true) {
+    const double h = b.s - a.s;
+    const double d0 = a.d;
+    const double d1 = b.d;
+    double correction_m2 = 0.0;
+    if (feet) {
+        const geo::Ecef pa = geo::to_ecef(a.p);
+        const geo::Ecef pb = geo::to_ecef(b.p);
+        const geo::Ecef fa = geo::to_ecef(a.foot);
+        const geo::Ecef fb = geo::to_ecef(b.foot);
+        if (a.bounds_to != b.s) {
+            a.from_next = geodesic_upper_bound_m(pb, fa);
+            a.to_next_foot = geodesic_upper_bound_m(pa, fb);
+            a.bounds_to = b.s;
+        }
+        // d'(x) = -cos(angle between the line and the way to the foot). The chord of the
+        // interval and the chords to the feet stand for the geodesics' directions: they lean
+        // out of the horizontal by h / 2R and d / 2R, which moves the cosines only to second
+        // order (below 1e-6 here).
+        const auto along = direction(pa, pb);
+        const auto to_fa = direction(pa, fa);
+        const auto to_fb = direction(pb, fb);
+        if (along && to_fa && to_fb) {
+            auto dot = [](const std::array<double, 3>& u, const std::array<double, 3>& v) {
+                return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+            };
+            const double slope0 = -dot(*along, *to_fa);
+            const double slope1 = -dot(*along, *to_fb);
+            correction_m2 = h * h * (slope0 - slope1) / 12.0;
+        }
+    }
+    // Both ga >= d1 and gb >= d0 (d is the least distance); a micrometre covers the rounding
+    // of the solved distances and nearest points.
+    constexpr double slack_m = 1e-6;
+    const double alpha = std::max(0.0, a.from_next - d1) + slack_m;
+    const double beta = std::max(0.0, a.to_next_foot - d0) + slack_m;
+    const double delta = d1 - d0;
+    const double tent_m = std::max(0.0, (h * h - delta * delta) / (2.0 * h));
+    const double tent_m2 = 0.5 * h * tent_m;
+
+    Envelope e;
+    e.above_m = tent_m;
+    e.above_m2 = tent_m2;
+    e.max_offset_m = 0.5 * (d0 + d1 + h);
+    if (feet) {
+        const double feet_m = alpha * beta / (alpha + beta);
+        e.above_m = std::min(tent_m, feet_m);
+        e.above_m2 = std::min(tent_m2, 0.5 * h * feet_m);
+        // The upper bound c + min(alpha x / h, beta (h - x) / h) is concave and peaks where
+        // the two meet; the tent's peak is (d0 + d1 + h) / 2.
+        const double u = beta / (alpha + beta);
+        e.max_offset_m = std::min(e.max_offset_m, std::max({d0, d1, d0 + delta * u + feet_m}));
+        e.correction_m2 = correction_m2;
+    }
+    e.below_m = tent_m;
+    e.below_m2 = tent_m2;
+    const double least_m = 0.5 * (d0 + d1 - h);
+    if (least_m > 0.0) {
+        e.below_m = std::min(e.below_m, h * h / (8.0 * least_m));
+        e.below_m2 = std::min(e.below_m2, h * h * h / (12.0 * least_m));
+    }
+    return e;
+}
+
+/// x moved into [lo, hi], or the middle of the envelope when that range is empty.
+double within(double x, double lo, double hi, double middle) {
+    return lo <= hi ? std::clamp(x, lo, hi) : middle;
+}
+
+/// An interval's share of the mean and median where it may be coarser than max_step_m.
+struct Estimate {
+    double integral_m2 = 0.0;  // of the offset over the interval
+    double shift_m = 0.0;      // the chord moved by this stands for the offset (median)
+};
+
+/// The interval from a to its next node b, h long, estimated as accurately as on max_step_m
+/// samples in the worst case. The exact integral lies within [-below_m2, above_m2] of the
+/// trapezoid: any estimate within [above_m2 - B, B - below_m2] of it is within B = h step / 4
+/// of the exact one, and the end correction is moved into that range. Likewise, pointwise,
+/// the chord moved by the mean correction stays within step / 4 of the offset. (Where a range
+/// is empty, for an interval the refinement left coarser, the envelope's middle.)
+Estimate estimate(Node& a, const Node& b, double step) {
+    const double h = b.s - a.s;
+    const double trapezoid = integral(a, b);
+    if (!std::isfinite(trapezoid) || !(h > 0.0))
+        return {trapezoid, 0.0};
+    const Envelope e = envelope(a, b);
+    const double budget = 0.25 * h * step;
+    const double c = within(e.correction_m2, std::max(-e.below_m2, e.above_m2 - budget),
+                            std::min(e.above_m2, budget - e.below_m2),
+                            0.5 * (e.above_m2 - e.below_m2));
+    const double shift = within(c / h, e.above_m - 0.25 * step, 0.25 * step - e.below_m,
+                                0.5 * (e.above_m - e.below_m));
+    return {trapezoid + c, shift};
+}
+
+/// The length-weighted median of the offset taken as linear between neighbouring nodes:
+/// pieces (d at one end, d at the other, length).
+double median_of(const std::vector<std::array<double, 3>>& pieces, double total_m) {
+    struct Event {
+        double at;     // an offset
+        double jump;   // the length whose offset is exactly `at`
+        double slope;  // the change in length per metre of offset from here on
+    };
+    std::vector<Event> events;
+    events.reserve(2 * pieces.size());
+    for (const auto& [d0, d1, length] : pieces) {
+        if (!(length > 0.0))
+            continue;
+        const double lo = std::min(d0, d1);
+        const double hi = std::max(d0, d1);
+        if (hi > lo && std::isfinite(hi)) {
+            events.push_back(Event{lo, 0.0, length / (hi - lo)});
+            events.push_back(Event{hi, 0.0, -length / (hi - lo)});
+        } else {
+            events.push_back(Event{0.5 * (d0 + d1), length, 0.0});
+        }
+    }
+    if (events.empty())
+        return 0.0;
+    std::sort(events.begin(), events.end(),
+              [](const Event& x, const Event& y) { return x.at < y.at; });
+    const double half = 0.5 * total_m;
+    double below = 0.0;  // the length with an offset below `at`
+    double slope = 0.0;
+    double at = events.front().at;
+    for (const Event& e : events) {
+        const double reach = below + slope * (e.at - at);
+        if (slope > 0.0 && reach >= half)
+            return at + (half - below) / slope;
+        below = reach;
+        at = e.at;
+        below += e.jump;
+        if (below >= half)
+            return at;
+        slope += e.slope;
+    }
+    return at;
 }
 
 }  // namespace
@@ -182,7 +399,12 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
     std::vector<Node*> pending;
 
     // Every vertex, and enough points between them that no two samples are farther apart
-    // than max_step_m.
+    // than max_step_m. Without keep_samples the first samples are sparser (coarse_steps
+    // steps apart) and the refinement below adds samples only where the bounds ask for them:
+    // near the tolerance, near maxima, and where the mean or median would lose accuracy.
+    const bool sparse = !options.keep_samples;
+    constexpr double coarse_steps = 16.0;
+    const double first_step_m = sparse ? coarse_steps * options.max_step_m : options.max_step_m;
     for (std::size_t k = 0; k < parts.size(); ++k) {
         const Part& part = parts[k];
         out.length_m += part.length_m;
@@ -194,11 +416,10 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 list.push_back(make_node(s0, (*part.path)[e]));
             if (h <= 0.0)
                 continue;
-            const auto steps = static_cast<std::size_t>(std::ceil(h / options.max_step_m));
+            const auto steps = static_cast<std::size_t>(std::ceil(h / first_step_m));
             for (std::size_t j = 1; j < steps; ++j) {
                 const double u = h * static_cast<double>(j) / static_cast<double>(steps);
-                list.push_back(make_node(
-                    s0 + u, geo::geodesic_direct(part.edges[e].a, part.edges[e].azimuth_a_deg, u)));
+                list.push_back(make_node(s0 + u, part));
             }
         }
         if (list.back().s < part.length_m)
@@ -209,7 +430,12 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
     evaluate(other, pending, options.threads, out.queries);
 
     // Refinement: split the intervals that may hide a crossing, an excursion beyond the
-    // tolerance or a larger maximum (see the header for the bounds).
+    // tolerance or a larger maximum, and (sparse) those longer than max_step_m whose mean or
+    // median would be less accurate than at max_step_m (see the header for the bounds).
+    const double step = options.max_step_m;
+    // The feet bound makes maxima cheap to pin down: they are located ten times finer than
+    // precision_m (the guarantee stays precision_m).
+    const double max_eps = 0.1 * eps;
     constexpr int max_rounds = 64;
     for (int round = 0; round < max_rounds; ++round) {
         double global_best = 0.0;
@@ -238,7 +464,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 out_list.push_back(list[i]);
                 if (i + 1 == list.size())
                     break;
-                const Node& a = list[i];
+                Node& a = out_list.back();  // keeps the envelope's distances
                 const Node& b = list[i + 1];
                 const double h = b.s - a.s;
                 if (!(h > eps))
@@ -246,15 +472,64 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 const bool far_a = a.d > t;
                 const bool far_b = b.d > t;
                 bool split = far_a != far_b;
+                const bool finite = std::isfinite(a.d) && std::isfinite(b.d);
+                const bool settled = a.settled_to == b.s;
+                if (!split && !settled &&
+                    std::fabs(a.d - t) + std::fabs(b.d - t) + 2.0 * eps <= h) {
+                    // The tent allows an excursion across the tolerance: the envelope may not.
+                    split = true;
+                    if (finite) {
+                        const Envelope e = envelope(a, b, !far_a);
+                        split = far_a ? std::min(a.d, b.d) - e.below_m < t - eps
+                                      : e.max_offset_m > t + eps;
+                    }
+                }
+                if (!split && !settled && finite && sparse && h > step) {
+                    // Coarser than max_step_m: keep the interval only if estimate() can stay
+                    // within h * step / 4 of its integral and step / 4 of its offset, i.e.
+                    // the envelope is at most twice that wide. What lies below the chord
+                    // needs no distances: rule on it first.
+                    const Envelope lower = envelope(a, b, false);
+                    split = lower.below_m2 > 0.5 * h * step || lower.below_m > 0.5 * step;
+                    if (!split) {
+                        const Envelope e = envelope(a, b);
+                        split = e.above_m2 + e.below_m2 > 0.5 * h * step ||
+                                e.above_m + e.below_m > 0.5 * step;
+                    }
+                }
                 if (!split)
-                    split = std::fabs(a.d - t) + std::fabs(b.d - t) + 2.0 * eps <= h;
-                if (!split && options.refine_maxima) {
+                    a.settled_to = b.s;
+                if (!split && finite && options.refine_maxima) {
+                    // Repeated every round: the best offsets it is held to change.
                     const double best = far_a ? run_best[i] : global_best;
-                    split = 0.5 * (a.d + b.d + h) > best + eps;
+                    // The tent first; the feet only when it cannot rule a larger maximum out.
+                    split = 0.5 * (a.d + b.d + h) > best + max_eps &&
+                            envelope(a, b).max_offset_m > best + max_eps;
                 }
                 if (split) {
-                    const double s = 0.5 * (a.s + b.s);
-                    out_list.push_back(make_node(s, parts[k].at(s)));
+                    // Halved; but a crossing lies where the chord meets the tolerance, give or
+                    // take what the envelope allows: |d - c| <= w puts every crossing within
+                    // w / |slope| of that point. When that is narrower than a halving, the
+                    // bracket is cut there on both sides (at least eps / 4 apart). Either way
+                    // a change of side stays between two nodes, so no crossing can be lost.
+                    double cuts[2] = {0.5 * (a.s + b.s), 0.0};
+                    int count = 1;
+                    if (far_a != far_b && finite) {
+                        const Envelope e = envelope(a, b);
+                        const double slope = std::fabs(b.d - a.d) / h;
+                        const double meets = a.s + h * (t - a.d) / (b.d - a.d);
+                        const double reach =
+                            std::max(e.above_m, e.below_m) / slope * (1.0 + 1e-9) + 1e-9;
+                        if (2.0 * reach <= 0.5 * h) {
+                            const double r = std::max(reach, 0.25 * eps);
+                            count = 0;
+                            if (meets - r > a.s)
+                                cuts[count++] = meets - r;
+                            if (meets + r < b.s)
+                                cuts[count++] = meets + r;
+                        }
+                    }
+                    for (int c = 0; c < count; ++c) out_list.push_back(make_node(cuts[c], parts[k]));
                     split_any = true;
                 }
             }
@@ -285,7 +560,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                 continue;
             const double x = std::clamp((t - a.d) / (b.d - a.d), 0.0, 1.0);
             const double s = a.s + x * (b.s - a.s);
-            Node c = make_node(s, parts[k].at(s));
+            Node c = make_node(s, parts[k]);
             c.crossing = true;
             with.push_back(c);
         }
@@ -301,16 +576,24 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
     // part (a ring drawn as a line) the seam at its first vertex is no end: runs meet across it.
     const double gap = options.merge_gap();
     double weighted = 0.0;
-    std::vector<std::pair<double, double>> pieces;  // (mean offset, length) for the median
+    std::vector<std::array<double, 3>> pieces;  // (offset, offset, length) for the median
     std::size_t sample_base = 0;
     for (std::size_t k = 0; k < parts.size(); ++k) {
         const Part& part = parts[k];
         const std::vector<Node>& list = nodes[k];
         const double length = part.length_m;
         const bool closed = part.path->size() > 3 && part.path->front() == part.path->back();
+        // Each interval's integral of the offset and its piece for the median: on the dense
+        // samples the trapezoid and the chord, as always; sparse, estimate()'s, within
+        // h * max_step_m / 4 and max_step_m / 4.
+        std::vector<double> area(list.size() - 1);
         for (std::size_t i = 0; i + 1 < list.size(); ++i) {
-            weighted += integral(list[i], list[i + 1]);
-            pieces.emplace_back(0.5 * (list[i].d + list[i + 1].d), list[i + 1].s - list[i].s);
+            const double h = list[i + 1].s - list[i].s;
+            const Estimate e = sparse ? estimate(nodes[k][i], list[i + 1], step)
+                                      : Estimate{integral(list[i], list[i + 1]), 0.0};
+            area[i] = e.integral_m2;
+            weighted += area[i];
+            pieces.push_back({list[i].d + e.shift_m, list[i + 1].d + e.shift_m, h});
         }
         for (const Node& n : list) {
             if (n.d > out.max_offset_m) {
@@ -374,7 +657,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
         auto add_stats = [&](Stretch& st, std::size_t first, std::size_t last, double& sum) {
             for (std::size_t i = first; i <= last; ++i) {
                 if (i < last)
-                    sum += integral(list[i], list[i + 1]);
+                    sum += area[i];
                 if (list[i].d > st.max_offset_m) {
                     st.max_offset_m = list[i].d;
                     st.max_at = list[i].p;
@@ -455,15 +738,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
                          return x.part != y.part ? x.part < y.part : x.from_m < y.from_m;
                      });
     out.mean_offset_m = out.length_m > 0.0 ? weighted / out.length_m : 0.0;
-    std::sort(pieces.begin(), pieces.end());
-    double half = 0.5 * out.length_m;
-    for (const auto& [value, length] : pieces) {
-        half -= length;
-        if (half <= 0.0) {
-            out.median_offset_m = value;
-            break;
-        }
-    }
+    out.median_offset_m = median_of(pieces, out.length_m);
     report(progress, 1.0, "offsets measured");
     return out;
 }
@@ -491,11 +766,28 @@ LineComparison compare_lines(const geo::Geometry& a, const geo::Geometry& b,
     const geo::EdgeIndex index_a(std::span<const geo::Geometry>(&la, 1));
     const geo::EdgeIndex index_b(std::span<const geo::Geometry>(&lb, 1));
     LineComparison c;
-    c.a = profile_line(la, index_b, options,
-                       [&](double f, std::string_view stage) { report(progress, 0.5 * f, stage); });
-    c.b = profile_line(lb, index_a, options, [&](double f, std::string_view stage) {
-        report(progress, 0.5 + 0.5 * f, stage);
-    });
+    // The two directions on threads of their own when there are two: each profile has long
+    // stretches of single-threaded refinement between its batches of queries. The answers do
+    // not depend on it (every query is solved alone). Progress follows the first direction.
+    const unsigned threads = options.threads != 0 ? options.threads
+                                                  : std::max(1U, std::thread::hardware_concurrency());
+    if (threads >= 2) {
+        LineCompareOptions oa = options;
+        LineCompareOptions ob = options;
+        oa.threads = threads / 2;
+        ob.threads = threads - threads / 2;
+        std::future<LineProfile> b_profile =
+            std::async(std::launch::async, [&] { return profile_line(lb, index_a, ob); });
+        c.a = profile_line(la, index_b, oa, progress);
+        c.b = b_profile.get();
+    } else {
+        c.a = profile_line(la, index_b, options, [&](double f, std::string_view stage) {
+            report(progress, 0.5 * f, stage);
+        });
+        c.b = profile_line(lb, index_a, options, [&](double f, std::string_view stage) {
+            report(progress, 0.5 + 0.5 * f, stage);
+        });
+    }
     c.hausdorff_m = std::max(c.a.max_offset_m, c.b.max_offset_m);
     return c;
 }

@@ -9,23 +9,38 @@
 //   // where the distance is 500 m; c.b likewise the other way; c.hausdorff_m.
 //
 // Method. Each line is walked by arc length along its geodesic edges. Samples are taken at
-// every vertex and at most max_step_m apart, and each sample's geodesic distance to the
-// other line is solved exactly (geo::EdgeIndex, best-first over an R-tree: O(log n) per
-// query, so a comparison costs O(n log n)). The distance to a fixed set changes by at most
-// the distance moved, so along the line it is 1-Lipschitz in arc length. That bounds what
-// can happen between two samples h metres apart with offsets d0 and d1:
-//   - a tolerance crossing is bracketed by a change of side; the bracket is bisected until
-//     it is shorter than precision_m and the crossing interpolated inside it;
-//   - an excursion beyond the tolerance hidden between two samples on the same side must
-//     rise |d0 - t| + |d1 - t| + 2 * precision_m in h; when h allows that, the interval is
-//     split, so no excursion higher than precision_m above the tolerance is missed;
-//   - the offset cannot exceed (d0 + d1 + h) / 2 in between; intervals whose bound beats
-//     the best known maximum by more than precision_m are split (branch and bound), so the
-//     maximum offset of every stretch and of the whole line (the directed Hausdorff
-//     distance) is exact to precision_m, whatever max_step_m.
-// The mean and median offsets integrate the samples with the trapezoid rule; for a
-// 1-Lipschitz offset the mean is within max_step_m / 4 of the exact integral (in practice
-// centimetres). Lengths are geodesic arc lengths along the line (geo::length_m).
+// every vertex and in between, and each sample's geodesic distance to the other line is
+// solved exactly (geo::EdgeIndex, best-first over an R-tree: O(log n) per query, so a
+// comparison costs O(n log n)). With keep_samples the samples are at most max_step_m apart
+// (the zones are built from them); without, the first ones are 16 steps apart and intervals
+// are halved only where the bounds below ask for it. Between two samples on one geodesic
+// edge, h metres apart with offsets d0 and d1 and nearest points Fa and Fb, the offset d is
+//   - 1-Lipschitz in arc length (the distance to a fixed set changes by at most the distance
+//     moved): the tent min(d0 + x, d1 + h - x) bounds it above, max(d0 - x, d1 - h + x) below;
+//   - at most the distance to Fa or to Fb, each convex along a geodesic (Hessian comparison:
+//     the ellipsoid's curvature is positive and the distances are far below a quarter
+//     meridian), so below the chords from d0 to |P(b) Fa| and from |P(a) Fb| to d1;
+//   - semiconcave where it is at least D > 0: d'' <= 1 / D along a geodesic (Hessian
+//     comparison again), so at most x (h - x) / (2 D) below its chord.
+// The refinement splits an interval when
+//   - the sides of the tolerance differ: the bracket is narrowed (halved, or cut where the
+//     chord meets the tolerance when the envelope proves every crossing that close) until
+//     shorter than precision_m, and the crossing interpolated inside it;
+//   - the envelope allows an excursion beyond the tolerance by more than precision_m between
+//     two samples on the same side: none is missed, whatever the step;
+//   - the envelope allows a maximum above the best known one (of the stretch, or of the line)
+//     by more than precision_m / 10 (branch and bound): every stretch's maximum offset and the
+//     line's (the directed Hausdorff distance) are exact to precision_m;
+//   - without keep_samples, it is longer than max_step_m and the envelope is more than
+//     twice as wide as the accuracy promised below.
+// Mean and median offsets. With keep_samples, the trapezoid rule on samples at most
+// max_step_m apart: within (h^2 - (d1 - d0)^2) / 4 per interval, so the mean within
+// max_step_m / 4 of the exact one, and the median of the chords within max_step_m / 2.
+// Without, each interval's trapezoid is moved by its end correction h^2 (d0' - d1') / 12 (the
+// slopes from the directions to the feet) as far as the envelope allows while staying within
+// h max_step_m / 4 of the exact integral, and the chord likewise within max_step_m / 4 of the
+// offset: the mean and median within max_step_m / 4. In practice centimetres for the mean
+// (docs/disputed.md). Lengths are geodesic arc lengths along the line (geo::length_m).
 
 #include "geo/edge_index.hpp"
 #include "geo/geometry.hpp"
@@ -40,8 +55,9 @@ struct LineCompareOptions {
     /// A point of one line farther than this from the other line is disputed. Must be > 0.
     /// Default 100 m.
     double tolerance_m = 100.0;
-    /// The longest distance between two samples along a line (every vertex is sampled too).
-    /// Bounds the error of the mean and median offsets only. Default 50 m.
+    /// With keep_samples, the longest distance between two samples along a line (every vertex
+    /// is sampled too). Bounds the error of the mean and median offsets only (max_step_m / 4
+    /// for the mean), with or without keep_samples. Default 50 m.
     double max_step_m = 50.0;
     /// Two stretches separated by an agreed gap shorter than this become one stretch (the gap
     /// counts as disputed). Negative: the tolerance. Default -1 (= tolerance_m).
@@ -50,7 +66,8 @@ struct LineCompareOptions {
     double precision_m = 0.05;
     /// Threads for the distance queries; 0: one per hardware thread. Default 0.
     unsigned threads = 0;
-    /// Keep every sample in the result (zones are built from them). Default false.
+    /// Keep every sample in the result (zones are built from them), at most max_step_m
+    /// apart. Without, samples are only as dense as the bounds require. Default false.
     bool keep_samples = false;
     /// Locate the maximum offset of every stretch and of the line to precision_m (branch and
     /// bound). Without it the maxima are those of the samples (within max_step_m / 2), and a

@@ -96,7 +96,9 @@ struct RawFeature {
 };
 
 /// Databases opened once per load and shared by the roles read from them: a connection
-/// (and GDAL's look at the catalogue) costs far more than opening a file.
+/// (and GDAL's look at the catalogue) costs far more than opening a file. The default source
+/// is kept here too once opened to list its layers: opening a GeoPackage parses its whole
+/// schema (about 4 ms for the bundled one), once per connection.
 struct OpenDatabases {
     struct Entry {
         GDALDatasetUniquePtr dataset;
@@ -109,6 +111,10 @@ struct OpenDatabases {
         if (!e.dataset) e.dataset = detail::open_vector(source, {}, false, &e.server);
         server = e.server;
         return *e.dataset;
+    }
+    [[nodiscard]] bool has(const std::string& source) const {
+        const auto it = entries.find(source);
+        return it != entries.end() && it->second.dataset;
     }
 };
 
@@ -240,7 +246,7 @@ RoleReader::RoleReader(Role role, const RoleSource& where, bool explicit_source,
         open_options = {"X_POSSIBLE_NAMES=lon,lng,long,longitude,x", "Y_POSSIBLE_NAMES=lat,latitude,y",
                         "GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom"};
     }
-    if (detail::is_postgres(where.source)) {
+    if (detail::is_postgres(where.source) || (open_options.empty() && databases.has(where.source))) {
         m_dataset = &databases.open(where.source, m_origin.server);
         CPLErrorReset();  // what follows checks errors of opening, which was earlier or is done
     } else {
@@ -1498,8 +1504,9 @@ Dataset load_dataset(const LoadOptions& options, const Progress& progress) {
             }
             return;
         }
-        GDALDatasetUniquePtr ds = detail::open_vector(default_source);
-        for (OGRLayer* l : ds->GetLayers()) default_layers.insert(lower(l->GetName()));
+        std::string server;
+        GDALDataset& ds = databases.open(default_source, server);
+        for (OGRLayer* l : ds.GetLayers()) default_layers.insert(lower(l->GetName()));
     };
 
     for (std::size_t k = 0; k < roles.size(); ++k) {
