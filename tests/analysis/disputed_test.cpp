@@ -9,7 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -501,11 +500,12 @@ TEST(DisputedReal, Osm2017AgainstNaturalEarth) {
     EXPECT_NEAR(c.a.median_offset_m, 1466.3, 5.0);
 }
 
-TEST(DisputedReal, LengthsAndCountsAreFast) {
+TEST(DisputedReal, LengthsAndCountsNeedNoFineSampling) {
     // The benchmark question (W3): how much of the OSM line is farther than 500 m from the
-    // Natural Earth line, in how many pieces. Exact crossings need no fine sampling.
+    // Natural Earth line, in how many pieces. Exact crossings need no fine sampling: a 500 m
+    // step gives the lengths and counts of the default 50 m one. (How long it takes is
+    // bench/run.py's W3, never a unit test's business.)
     const RealLines lines = real_lines();
-    const auto start = std::chrono::steady_clock::now();
     const geo::EdgeIndex index(std::span<const geo::Geometry>(&lines.naturalearth, 1));
     LineCompareOptions o;
     o.tolerance_m = 500.0;
@@ -513,11 +513,8 @@ TEST(DisputedReal, LengthsAndCountsAreFast) {
     o.refine_maxima = false;
     o.merge_gap_m = 0.0;
     const LineProfile p = profile_line(lines.osm2017, index, o);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_NEAR(p.beyond_tolerance_m, 768290.0, 80.0);
     EXPECT_EQ(p.runs, 92U);
-    EXPECT_LT(seconds, 2.0);  // about 0.05 s on two cores; generous for sanitizer builds
 }
 
 }  // namespace fergana::analysis
