@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -1327,27 +1328,23 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
 
 template <typename T, typename IdFn>
 void check_duplicate_ids(const Layer<T>& layer, IdFn id_of, Findings& findings) {
-    // The ids' hashes, sorted, find the candidates for duplicates, nearly always none, without
-    // a hash map or string comparisons over a million ids; only the ids whose hash repeats are
-    // then compared and counted, in feature order. The hashes are spread into 256 buckets by
-    // their top byte (counted and placed per block of features, on every core) and each bucket
-    // is sorted on its own: a million hashes become sorted runs of about 4,000 that fit in a
-    // core's cache, twice as fast as sorting two halves and merging them.
+    // The hashes that repeat are the candidates for duplicates, nearly always none: found
+    // without a hash map or string comparisons over a million ids. The ids are hashed twice on
+    // every core (hashing is cheaper than a second fresh array: zeroing fresh memory costs
+    // more here than the hash): once to count how many of each block fall in each of 256
+    // buckets (by the hash's top byte), once to place them there. Each bucket, about 4,000
+    // hashes for a million ids, then goes into a small open-addressing set that stays in the
+    // core's cache. Only the ids whose hash repeats are compared and counted, in feature order.
     const std::hash<std::string_view> hash;
     const std::size_t n = layer.features.size();
     constexpr std::size_t block = 65536;
     constexpr std::size_t buckets = 256;
     auto bucket_of = [](std::uint64_t h) { return static_cast<std::size_t>(h >> 56U); };
-    const std::size_t blocks = (n + block - 1) / block;
-    std::vector<std::uint64_t> hashes(n);
-    std::vector<std::array<std::size_t, buckets>> place(blocks);  // counts, then where each block's go
+    std::vector<std::array<std::size_t, buckets>> place((n + block - 1) / block);  // counts, then targets
     geo::parallel_for(n, block, 0, [&](std::size_t from, std::size_t to, unsigned) {
         auto& count = place[from / block];
         count.fill(0);
-        for (std::size_t i = from; i < to; ++i) {
-            hashes[i] = hash(id_of(layer.features[i]));
-            ++count[bucket_of(hashes[i])];
-        }
+        for (std::size_t i = from; i < to; ++i) ++count[bucket_of(hash(id_of(layer.features[i])))];
     });
     std::array<std::size_t, buckets + 1> bucket_start{};
     std::size_t placed = 0;
@@ -1356,24 +1353,46 @@ void check_duplicate_ids(const Layer<T>& layer, IdFn id_of, Findings& findings) 
         for (auto& at : place) placed += std::exchange(at[b], placed);
     }
     bucket_start[buckets] = n;
-    std::vector<std::uint64_t> sorted(n);
+    std::vector<std::uint64_t> spread;
+    reserve_fresh(spread, n);
+    spread.resize(n);
     geo::parallel_for(n, block, 0, [&](std::size_t from, std::size_t to, unsigned) {
         auto& at = place[from / block];
-        for (std::size_t i = from; i < to; ++i) sorted[at[bucket_of(hashes[i])]++] = hashes[i];
+        for (std::size_t i = from; i < to; ++i) {
+            const std::uint64_t h = hash(id_of(layer.features[i]));
+            spread[at[bucket_of(h)]++] = h;
+        }
     });
-    geo::parallel_for(buckets, 8, 0, [&](std::size_t from, std::size_t to, unsigned) {
+    const unsigned workers = geo::worker_count(buckets, 8, 0);
+    std::vector<std::vector<std::uint64_t>> found(workers);  // per worker: hashes seen again
+    std::vector<std::vector<std::uint64_t>> tables(workers);
+    geo::parallel_for(buckets, 8, 0, [&](std::size_t from, std::size_t to, unsigned worker) {
+        std::vector<std::uint64_t>& table = tables[worker];  // 0: an empty slot
         for (std::size_t b = from; b < to; ++b) {
-            std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(bucket_start[b]),
-                      sorted.begin() + static_cast<std::ptrdiff_t>(bucket_start[b + 1]));
+            const std::size_t size = std::bit_ceil(std::max<std::size_t>(16, 2 * (bucket_start[b + 1] - bucket_start[b])));
+            table.assign(size, 0);
+            bool zero_seen = false;  // the one hash that cannot go in the table
+            for (std::size_t k = bucket_start[b]; k < bucket_start[b + 1]; ++k) {
+                const std::uint64_t h = spread[k];
+                if (h == 0) {
+                    if (zero_seen) found[worker].push_back(h);
+                    zero_seen = true;
+                    continue;
+                }
+                std::size_t slot = h & (size - 1);  // the low bits: the bucket took the top ones
+                while (table[slot] != 0 && table[slot] != h) slot = (slot + 1) & (size - 1);
+                if (table[slot] == h) {
+                    found[worker].push_back(h);
+                } else {
+                    table[slot] = h;
+                }
+            }
         }
     });
-    hashes.swap(sorted);
-    std::vector<std::size_t> repeated;  // hash values seen more than once
-    for (std::size_t i = 1; i < n; ++i) {
-        if (hashes[i] == hashes[i - 1] && (repeated.empty() || repeated.back() != hashes[i])) {
-            repeated.push_back(hashes[i]);
-        }
-    }
+    std::vector<std::size_t> repeated;  // hash values seen more than once, sorted
+    for (const auto& mine : found) repeated.insert(repeated.end(), mine.begin(), mine.end());
+    std::sort(repeated.begin(), repeated.end());
+    repeated.erase(std::unique(repeated.begin(), repeated.end()), repeated.end());
     if (repeated.empty()) return;
     std::unordered_map<std::size_t, std::vector<std::string_view>> by_hash;  // the ids of repeated hashes
     for (const T& f : layer.features) {
