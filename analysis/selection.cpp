@@ -1,5 +1,7 @@
 #include "analysis/selection.hpp"
 
+#include "geo/memory.hpp"
+
 #include <algorithm>
 
 namespace fergana::analysis {
@@ -17,7 +19,7 @@ bool IncidentFilter::matches(const layers::Incident& incident) const {
 
 std::vector<std::size_t> select(const std::vector<layers::Incident>& incidents, const IncidentFilter& filter) {
     std::vector<std::size_t> out;
-    out.reserve(incidents.size());
+    reserve_fresh(out, incidents.size());  // a million indices: faulted in on every core
     for (std::size_t i = 0; i < incidents.size(); ++i) {
         if (filter.matches(incidents[i])) out.push_back(i);
     }

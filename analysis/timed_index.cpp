@@ -1,5 +1,6 @@
 #include "analysis/timed_index.hpp"
 
+#include "geo/memory.hpp"
 #include "geo/parallel.hpp"
 
 #include <algorithm>
@@ -147,7 +148,9 @@ void TimedGeometryIndex::nearest_each(
     }
     // Each point's epoch (for its features' numbering) and how many points each index
     // answers, on every core.
-    std::vector<std::uint32_t> epoch_of_point(points.size());
+    std::vector<std::uint32_t> epoch_of_point;
+    reserve_fresh(epoch_of_point, points.size(), threads);
+    epoch_of_point.resize(points.size());
     constexpr std::size_t grain = 65536;
     std::vector<std::vector<std::size_t>> counted(geo::worker_count(points.size(), grain, threads),
                                                   std::vector<std::size_t>(m_indexes.size(), 0));
