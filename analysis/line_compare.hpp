@@ -17,17 +17,21 @@
 // edge, h metres apart with offsets d0 and d1 and nearest points Fa and Fb, the offset d is
 //   - 1-Lipschitz in arc length (the distance to a fixed set changes by at most the distance
 //     moved): the tent min(d0 + x, d1 + h - x) bounds it above, max(d0 - x, d1 - h + x) below;
-//   - at most the distance to Fa or to Fb, each convex along a geodesic (Hessian comparison:
-//     the ellipsoid's curvature is positive and the distances are far below a quarter
-//     meridian), so below the chords from d0 to |P(b) Fa| and from |P(a) Fb| to d1;
+//   - at most the distance to Fa or to Fb, each convex along a geodesic (Hessian comparison
+//     with the ellipsoid's greatest curvature, 1 / b^2: convex while the distance is below a
+//     quarter meridian, which every offset here is by far), so below the chords from d0 to
+//     |P(b) Fa| and from |P(a) Fb| to d1;
 //   - semiconcave where it is at least D > 0: d'' <= 1 / D along a geodesic (Hessian
-//     comparison again), so at most x (h - x) / (2 D) below its chord.
+//     comparison with the curvature's lower bound, 0, for each point of the other line; the
+//     minimum of such functions keeps the bound), so at most x (h - x) / (2 D) below its chord.
 // The refinement splits an interval when
 //   - the sides of the tolerance differ: the bracket is narrowed (halved, or cut where the
 //     chord meets the tolerance when the envelope proves every crossing that close) until
 //     shorter than precision_m, and the crossing interpolated inside it;
 //   - the envelope allows an excursion beyond the tolerance by more than precision_m between
-//     two samples on the same side: none is missed, whatever the step;
+//     two samples on the same side: none is missed, whatever the step. (One by less than
+//     precision_m may be: a dip of depth e below the tolerance t is then up to sqrt(8 t e)
+//     long, 14 m for t = 500 m and e = 5 cm, and the stretches on either side count as one.)
 //   - the envelope allows a maximum above the best known one (of the stretch, or of the line)
 //     by more than precision_m / 10 (branch and bound): every stretch's maximum offset and the
 //     line's (the directed Hausdorff distance) are exact to precision_m;
@@ -38,9 +42,10 @@
 // max_step_m / 4 of the exact one, and the median of the chords within max_step_m / 2.
 // Without, each interval's trapezoid is moved by its end correction h^2 (d0' - d1') / 12 (the
 // slopes from the directions to the feet) as far as the envelope allows while staying within
-// h max_step_m / 4 of the exact integral, and the chord likewise within max_step_m / 4 of the
-// offset: the mean and median within max_step_m / 4. In practice centimetres for the mean
-// (docs/disputed.md). Lengths are geodesic arc lengths along the line (geo::length_m).
+// h max_step_m / 4 of the exact integral: the mean within max_step_m / 4. The median comes from
+// the chords between the samples, which an interval no longer than max_step_m may leave up to
+// max_step_m / 2 from the offset: the median within max_step_m / 2, as with keep_samples. In
+// practice centimetres for the mean (docs/disputed.md). Lengths are geodesic arc lengths along the line (geo::length_m).
 
 #include "geo/edge_index.hpp"
 #include "geo/geometry.hpp"
