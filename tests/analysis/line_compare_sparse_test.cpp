@@ -217,4 +217,35 @@ TEST(LineCompareSparse, AgreesWithTheDenseSamplesOnTheBundledLines) {
     EXPECT_NEAR(sparse.a.beyond_tolerance_m, 768269.61, 0.05);
 }
 
+TEST(LineCompareSparse, MedianIsWithinHalfAStepOnAComb) {
+    // A review's worst case for the median (docs/disputed.md): line A's first part runs 900 m
+    // along the equator with a vertex every 45 m, and B crosses it at right angles at every one
+    // of them (a square wave 60 m tall), so there the offset is a comb of triangles from 0 to
+    // 22.5 m, uniform on [0, 22.5]. A's second part, 700 m long 2 km north, is about 1,970 m
+    // from B. By hand: half of the 1,600 m lies below v when 900 v / 22.5 = 800, so the median
+    // is v = 20 m. Chords between the samples may sit up to step / 2 from the offset, and on
+    // this line they do: the sparse median is within step / 2 of 20 m, not step / 4.
+    geo::Path comb_a;
+    geo::Path comb_b;
+    for (int k = 0; k <= 20; ++k) {
+        comb_a.push_back(at(45.0 * k, 0.0));
+        const double y = k % 2 == 0 ? 30.0 : -30.0;
+        comb_b.push_back(at(45.0 * k, -y));
+        comb_b.push_back(at(45.0 * k, y));
+    }
+    const geo::Geometry a = geo::Geometry::multi_line({comb_a, {at(0.0, 2000.0), at(700.0, 2000.0)}});
+    const geo::Geometry b = geo::Geometry::line(comb_b);
+    const geo::EdgeIndex index(std::span<const geo::Geometry>(&b, 1));
+    for (const double step_m : {50.0, 5.0}) {
+        for (const bool dense : {false, true}) {
+            LineCompareOptions o;
+            o.tolerance_m = 100.0;
+            o.max_step_m = step_m;
+            o.keep_samples = dense;
+            const LineProfile p = profile_line(a, index, o);
+            EXPECT_NEAR(p.median_offset_m, 20.0, step_m / 2.0) << step_m << " m, " << (dense ? "dense" : "sparse");
+        }
+    }
+}
+
 }  // namespace fergana::analysis
