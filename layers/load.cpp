@@ -225,11 +225,12 @@ private:
     std::optional<geo::Box> source_box(const geo::Box& wgs84_box) const;
     std::string incident_filter() const;
     bool in_window(const geo::Geometry& g);
-    bool accept(const geo::Geometry& g, const std::string& fid);
+    // The feature `raw` names the feature in messages (its label is made only for one).
+    bool accept(const geo::Geometry& g, const RawFeature& raw);
     /// The text, with invalid UTF-8 bytes replaced by U+FFFD (reported as a repair).
     std::string valid_utf8(const char* text, const std::string& fid, const std::string& field);
-    bool check_coordinates(const geo::Geometry& g, const std::string& fid);
-    void repair(geo::Geometry& g, const std::string& fid);
+    bool check_coordinates(const geo::Geometry& g, const RawFeature& raw);
+    void repair(geo::Geometry& g, const RawFeature& raw);
     void add(Severity severity, std::string code, const std::string& fid, std::string message, std::string hint = {},
              std::string field = {}) {
         m_findings->add(
@@ -592,11 +593,11 @@ std::string RoleReader::valid_utf8(const char* text, const std::string& fid, con
     return out;
 }
 
-bool RoleReader::accept(const geo::Geometry& g, const std::string& fid) {
+bool RoleReader::accept(const geo::Geometry& g, const RawFeature& raw) {
     const bool bad = (g.has_points() && !m_spec.points) || (g.has_lines() && !m_spec.lines) ||
                      (g.has_polygons() && !m_spec.polygons);
     if (bad) {
-        add(Severity::Error, "wrong_geometry_type", fid,
+        add(Severity::Error, "wrong_geometry_type", raw.label(),
             "a " + std::string(geo::to_string(g.type())) + " does not fit the " + std::string(to_string(m_role)) +
                 " role",
             "check that the right layer is given for --" + std::string(to_string(m_role)));
@@ -605,7 +606,7 @@ bool RoleReader::accept(const geo::Geometry& g, const std::string& fid) {
     return true;
 }
 
-bool RoleReader::check_coordinates(const geo::Geometry& g, const std::string& fid) {
+bool RoleReader::check_coordinates(const geo::Geometry& g, const RawFeature& raw) {
     bool finite = true;
     bool in_range = true;
     bool swapped_fits = true;
@@ -615,12 +616,12 @@ bool RoleReader::check_coordinates(const geo::Geometry& g, const std::string& fi
         if (std::fabs(p.lon) > 90.0 || std::fabs(p.lat) > 180.0) swapped_fits = false;
     });
     if (!finite) {
-        add(Severity::Error, "non_finite_coordinates", fid, "coordinates are NaN or infinite",
+        add(Severity::Error, "non_finite_coordinates", raw.label(), "coordinates are NaN or infinite",
             "fix or remove the feature");
         return false;
     }
     if (!in_range) {
-        add(Severity::Error, "coordinates_out_of_range", fid,
+        add(Severity::Error, "coordinates_out_of_range", raw.label(),
             "coordinates outside longitude -180..180 / latitude -90..90",
             swapped_fits ? "they look like latitude,longitude: swap the axes (or the lon/lat columns)"
                          : "is the layer's CRS right? give --assume-crs for a projected source");
@@ -629,7 +630,7 @@ bool RoleReader::check_coordinates(const geo::Geometry& g, const std::string& fi
     return true;
 }
 
-void RoleReader::repair(geo::Geometry& g, const std::string& fid) {
+void RoleReader::repair(geo::Geometry& g, const RawFeature& raw) {
     if (!g.has_polygons()) {
         return;  // lines and points are always valid for our use
     }
@@ -644,7 +645,7 @@ void RoleReader::repair(geo::Geometry& g, const std::string& fid) {
     if (!m_spec.lines) {
         repaired = geo::Geometry::multi_polygon(std::move(repaired.polygons()));
     }
-    add(Severity::Repair, "invalid_geometry", fid, "invalid geometry (" + reason + ") repaired with GEOS make-valid",
+    add(Severity::Repair, "invalid_geometry", raw.label(), "invalid geometry (" + reason + ") repaired with GEOS make-valid",
         "the repaired geometry is used; fix the source to silence this");
     g = std::move(repaired);
 }
@@ -763,11 +764,11 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
             add(Severity::Warning, "empty_geometry", raw.label(), "nothing usable left of the geometry: feature skipped");
             continue;
         }
-        if (!check_coordinates(raw.geometry, raw.label()) || !accept(raw.geometry, raw.label())) {
+        if (!check_coordinates(raw.geometry, raw) || !accept(raw.geometry, raw)) {
             ++m_origin.skipped;
             continue;
         }
-        repair(raw.geometry, raw.label());
+        repair(raw.geometry, raw);
         if (raw.geometry.empty()) {
             ++m_origin.skipped;
             add(Severity::Warning, "empty_geometry", raw.label(), "geometry collapsed when repaired: feature skipped");
