@@ -4,6 +4,7 @@
 #include "tools/format.hpp"
 #include "tools/style_hints.hpp"
 
+#include <cassert>
 
 namespace fergana::tools {
 
@@ -214,6 +215,7 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
             // Both are views of static texts.
             v[k++] = layers::TextView{incident_colour(i.type)};
             v[k++] = layers::TextView{incident_marker_size(i.details().fatalities)};
+            assert(k == v.size());  // every field filled, in the order of `fields`
             if (out.geometry.type() == geo::GeometryType::Point && out.geometry.points().size() == 1) {
                 out.geometry.points()[0] = i.position;  // the previous row's point, reused
             } else {

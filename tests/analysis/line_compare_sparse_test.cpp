@@ -213,8 +213,11 @@ TEST(LineCompareSparse, AgreesWithTheDenseSamplesOnTheBundledLines) {
         EXPECT_NEAR(s->median_offset_m, k->median_offset_m, 2.0 * 12.5);
         EXPECT_LT(s->queries, k->queries / 2);
     }
+    // PostGIS on the bundled lines (docs/disputed.md, "Checked against"): 768.294 km in 92 runs,
+    // from a buffer of 64 segments per quarter circle on lines densified to 100 m, so within
+    // the 80 m the other W3 tests allow that method.
     EXPECT_EQ(sparse.a.runs, 92U);
-    EXPECT_NEAR(sparse.a.beyond_tolerance_m, 768269.61, 0.05);
+    EXPECT_NEAR(sparse.a.beyond_tolerance_m, 768294.0, 80.0);
 }
 
 TEST(LineCompareSparse, MedianIsWithinHalfAStepOnAComb) {
@@ -224,7 +227,9 @@ TEST(LineCompareSparse, MedianIsWithinHalfAStepOnAComb) {
     // 22.5 m, uniform on [0, 22.5]. A's second part, 700 m long 2 km north, is about 1,970 m
     // from B. By hand: half of the 1,600 m lies below v when 900 v / 22.5 = 800, so the median
     // is v = 20 m. Chords between the samples may sit up to step / 2 from the offset, and on
-    // this line they do: the sparse median is within step / 2 of 20 m, not step / 4.
+    // this line they do: with a 50 m step the median comes out 20 m off (more than step / 4,
+    // so what is checked there is the documented bound itself); with a 5 m step the bound is
+    // 2.5 m, which only a median that improves with the step meets.
     geo::Path comb_a;
     geo::Path comb_b;
     for (int k = 0; k <= 20; ++k) {
