@@ -8,9 +8,10 @@
 Workloads (inputs: the bundled data/fergana.gpkg and N incidents from fergana_make_incidents,
 uniform in lon 69.0-73.8, lat 39.3-41.6, fixed seed):
   W1  per incident, the geodesic distance to the nearest OSM border of KGZ/TJK/UZB in force
-      on its date, and that border's pair:   fergana proximity --measure border -o w1.csv
+      on its date, and that border's pair:
+      fergana proximity --measure border --select id,border_pair,border_distance_m -o w1.csv
   W2  per settlement in the box, the incidents within 20 km and the nearest one's distance:
-      fergana affected --radius 20km -o w2.csv
+      fergana affected --radius 20km --select lon,lat,id,incident_count,nearest_incident_distance_m -o w2.csv
   W3  the stretches of the OSM 2017 KGZ-TJK line farther than 500 m from the Natural Earth
       line, total km and count:  fergana disputed --pair KGZ-TJK --tolerance 500m --no-zones --summary
 Each fergana run is timed end to end (process start to exit: read, compute, write) under
@@ -105,11 +106,14 @@ class Fergana:
         return ["-q", "--overwrite"] + (["--threads", str(self.threads)] if self.threads else [])
 
     def w1(self, incidents, out):
-        return with_phases(timed([self.bin, "proximity", "--measure", "border", "--incidents", incidents, "-o", out]
-                                 + self.common()), out)
+        # The workload's columns (id, pair, distance), as the PostGIS query writes them.
+        return with_phases(timed([self.bin, "proximity", "--measure", "border", "--incidents", incidents,
+                                  "--select", "id,border_pair,border_distance_m", "-o", out] + self.common()), out)
 
     def w2(self, incidents, out):
-        return with_phases(timed([self.bin, "affected", "--radius", "20km", "--incidents", incidents, "-o", out]
+        # The workload's columns (count, nearest distance) and the coordinates for the box.
+        return with_phases(timed([self.bin, "affected", "--radius", "20km", "--incidents", incidents, "--select",
+                                  "lon,lat,id,incident_count,nearest_incident_distance_m", "-o", out]
                                  + self.common()), out)
 
     def w3(self, out):

@@ -46,9 +46,18 @@ OutputTable OutputTable::generated(std::string name, std::vector<OutputField> fi
 const std::vector<OutputFeature>& OutputTable::features() const {
     if (m_maker && !m_made) {
         m_features.resize(m_count);
+        OutputFeature whole;  // after select(): the maker's whole row, of which some values are kept
         for (std::size_t i = 0; i < m_count; ++i) {
-            m_features[i].values.assign(m_fields.size(), Value{});
-            m_maker(i, m_features[i]);
+            if (m_columns.empty()) {
+                m_features[i].values.assign(m_fields.size(), Value{});
+                m_maker(i, m_features[i]);
+                continue;
+            }
+            whole.values.assign(m_row_width, Value{});
+            m_maker(i, whole);
+            m_features[i].geometry = std::move(whole.geometry);
+            m_features[i].values.resize(m_columns.size());
+            for (std::size_t k = 0; k < m_columns.size(); ++k) m_features[i].values[k] = std::move(whole.values[m_columns[k]]);
         }
         m_made = true;
     }
@@ -72,12 +81,57 @@ void OutputTable::for_each(std::size_t begin, std::size_t end,
         return;
     }
     OutputFeature row;  // its geometry kept from row to row, for a maker to reuse
+    if (m_columns.empty()) {
+        for (std::size_t i = begin; i < end; ++i) {
+            row.values.resize(m_fields.size());  // a maker may have changed its size
+            for (Value& v : row.values) v.emplace<std::monostate>();
+            m_maker(i, row);
+            fn(row);
+        }
+        return;
+    }
+    OutputFeature kept;  // the kept values, and the row's geometry lent to it
+    kept.values.resize(m_columns.size());
     for (std::size_t i = begin; i < end; ++i) {
-        row.values.resize(m_fields.size());  // a maker may have changed its size
+        row.values.resize(m_row_width);
         for (Value& v : row.values) v.emplace<std::monostate>();
         m_maker(i, row);
-        fn(row);
+        for (std::size_t k = 0; k < m_columns.size(); ++k) kept.values[k] = std::move(row.values[m_columns[k]]);
+        std::swap(kept.geometry, row.geometry);
+        fn(kept);
+        std::swap(kept.geometry, row.geometry);
     }
+}
+
+void OutputTable::select(const std::vector<std::string>& names) {
+    std::vector<std::size_t> columns;
+    for (const std::string& name : names) {
+        const auto it = std::find_if(m_fields.begin(), m_fields.end(), [&](const OutputField& f) { return f.name == name; });
+        if (it == m_fields.end()) throw std::invalid_argument("OutputTable::select: no field '" + name + "'");
+        const auto k = static_cast<std::size_t>(it - m_fields.begin());
+        if (std::find(columns.begin(), columns.end(), k) != columns.end()) {
+            throw std::invalid_argument("OutputTable::select: field '" + name + "' named twice");
+        }
+        columns.push_back(k);
+    }
+    std::vector<OutputField> fields;
+    for (std::size_t k : columns) fields.push_back(m_fields[k]);
+    if (m_maker && !m_made) {
+        // Composed with an earlier selection: the maker's row is as wide as before.
+        if (m_columns.empty()) {
+            m_row_width = m_fields.size();
+        } else {
+            for (std::size_t& k : columns) k = m_columns[k];
+        }
+        m_columns = std::move(columns);
+    } else {
+        for (OutputFeature& f : m_features) {
+            std::vector<Value> values(columns.size());
+            for (std::size_t k = 0; k < columns.size(); ++k) values[k] = std::move(f.values[columns[k]]);
+            f.values = std::move(values);
+        }
+    }
+    m_fields = std::move(fields);
 }
 
 namespace {
@@ -687,18 +741,21 @@ void format_rows(const OutputTable& table, TextOutput& out, const Format& format
     });
 }
 
-/// Renders the table as CSV into out.
-void write_csv(const OutputTable& table, int precision, TextOutput& out) {
+/// Renders the table as CSV into out: the geometry's columns (lon,lat or wkt) first, unless
+/// `geometry` is false, then the fields.
+void write_csv(const OutputTable& table, int precision, bool geometry, TextOutput& out) {
     const bool points = table.one_point_each();
     std::string& header = out.buffer();
-    header += points ? "lon,lat" : "wkt";
-    for (const OutputField& f : table.fields()) {
-        header += ',';
-        append_csv_cell(header, f.name);
+    if (geometry) header += points ? "lon,lat" : "wkt";
+    for (std::size_t k = 0; k < table.fields().size(); ++k) {
+        if (geometry || k > 0) header += ',';
+        append_csv_cell(header, table.fields()[k].name);
     }
     header += '\n';
     format_rows(table, out, [&](const OutputFeature& feature, std::size_t, std::string& text) {
-        if (points) {
+        if (!geometry) {
+            // no geometry columns
+        } else if (points) {
             append_number(text, feature.geometry.points()[0].lon, precision);
             text += ',';
             append_number(text, feature.geometry.points()[0].lat, precision);
@@ -706,7 +763,7 @@ void write_csv(const OutputTable& table, int precision, TextOutput& out) {
             append_csv_cell(text, to_wkt(feature.geometry, precision));
         }
         for (std::size_t k = 0; k < table.fields().size(); ++k) {
-            text += ',';
+            if (geometry || k > 0) text += ',';
             const Value& v = feature.values[k];
             if (const auto s = text_of(v)) {
                 append_csv_cell(text, *s);
@@ -720,9 +777,9 @@ void write_csv(const OutputTable& table, int precision, TextOutput& out) {
     });
 }
 
-std::string csv_text(const OutputTable& table, int precision) {
+std::string csv_text(const OutputTable& table, int precision, bool geometry) {
     TextOutput out;
-    write_csv(table, precision, out);
+    write_csv(table, precision, geometry, out);
     return std::move(out.buffer());
 }
 
@@ -1184,8 +1241,8 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
     }
 }
 
-std::string to_csv(const OutputTable& table, int precision) {
-    return csv_text(table, precision);
+std::string to_csv(const OutputTable& table, int precision, bool geometry) {
+    return csv_text(table, precision, geometry);
 }
 
 namespace {
@@ -1232,7 +1289,7 @@ void write_table(const OutputTable& table, const std::string& path, const WriteO
         case OutputFormat::CSV: {
             TextSink sink(target, path);
             if (format == OutputFormat::CSV) {
-                write_csv(table, options.precision, sink);
+                write_csv(table, options.precision, options.csv_geometry, sink);
             } else {
                 write_geojson(table, options.precision, sink);
             }

@@ -90,11 +90,19 @@ public:
     /// reused OutputFeature (valid only during the call).
     void for_each(std::size_t begin, std::size_t end, const std::function<void(const OutputFeature&)>& fn) const;
 
+    /// Keeps only the named fields, in the order named (as ogr2ogr's -select): fields() and
+    /// every feature's values then hold just those. A generated table still makes whole rows
+    /// and hands the writers the kept values. Throws std::invalid_argument for a name that is
+    /// not a field of the table or is named twice (check names against fields() first).
+    void select(const std::vector<std::string>& names);
+
 private:
     std::string m_name;
     std::vector<OutputField> m_fields;
     mutable std::vector<OutputFeature> m_features;  // a generated table's, once made
     RowMaker m_maker;
+    std::vector<std::size_t> m_columns;  // a generated table after select(): the kept fields of its rows
+    std::size_t m_row_width = 0;         // ... and how many fields its maker fills
     std::size_t m_count = 0;
     bool m_one_point_each = false;
     mutable bool m_made = false;
@@ -113,6 +121,8 @@ struct WriteOptions {
     bool append = false;
     /// PostGIS only: the new table's comment (the provenance JSON); empty: none.
     std::string description;
+    /// CSV only: write the geometry's columns (lon,lat or wkt). Other formats always write it.
+    bool csv_geometry = true;
 };
 
 /// The format for a path: PostGIS for "PG:..." (and postgresql:// URIs), else by extension;
@@ -152,8 +162,9 @@ void write_table(const OutputTable& table, const std::string& path, const WriteO
 /// Writes text (JSON, Markdown, HTML, SVG...) with the same atomic-rename rules.
 void write_text_file(const std::string& path, const std::string& text, bool overwrite);
 
-/// Renders a table as CSV: lon,lat columns when every feature is one point, else a WKT column.
-std::string to_csv(const OutputTable& table, int precision);
+/// Renders a table as CSV: lon,lat columns when every feature is one point, else a WKT column
+/// (neither without `geometry`), then the fields.
+std::string to_csv(const OutputTable& table, int precision, bool geometry = true);
 
 /// Renders a table as RFC 7946 GeoJSON text (used by write_table and by the HTML map).
 std::string to_geojson(const OutputTable& table, int precision);

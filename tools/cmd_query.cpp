@@ -58,7 +58,7 @@ public:
         options.value({"--from"}, "DATE", "incidents on or after DATE", &m_from);
         options.value({"--to"}, "DATE", "incidents on or before DATE", &m_to);
         options.value({"--format"}, "F", "table, geojson, csv or json", &m_format, "table on a terminal, else geojson");
-        m_output.declare(options, "the results");
+        m_output.declare(options, "the results", true);
         m_data.declare(options);
     }
 
@@ -201,11 +201,13 @@ public:
         }
 
         if (m_output.wanted()) {
-            m_output.write(result, provenance);
+            m_output.write(std::move(result), provenance);
         } else {
             std::string format = m_format;
             if (format.empty()) format = isatty(STDOUT_FILENO) ? "table" : "geojson";
-            emit(context.out, result, format, m_output.write_options().precision);
+            layers::WriteOptions write = m_output.write_options();
+            m_output.select(result, write, format == "csv");
+            emit(context.out, result, format, write);
         }
         if (!context.quiet && !origin_label.empty()) context.err << "query: from " << origin_label << "\n";
         return 0;
@@ -280,7 +282,9 @@ private:
         return out;
     }
 
-    static void emit(std::ostream& out, const layers::OutputTable& t, const std::string& format, int precision) {
+    static void emit(std::ostream& out, const layers::OutputTable& t, const std::string& format,
+                     const layers::WriteOptions& write) {
+        const int precision = write.precision;
         if (format == "geojson") {
             out << layers::to_geojson(t, precision);
         } else if (format == "json") {
@@ -306,7 +310,7 @@ private:
             }
             out << rows.dump(2) << "\n";
         } else if (format == "csv") {
-            out << layers::to_csv(t, precision);
+            out << layers::to_csv(t, precision, write.csv_geometry);
         } else {
             // A readable table: the key fields only, to fit a terminal.
             std::vector<std::size_t> shown;

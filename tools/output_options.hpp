@@ -24,7 +24,8 @@ void write_output_file(const layers::OutputTable& table, const std::string& path
 
 class OutputOptions {
 public:
-    void declare(OptionSet& options, const std::string& what);
+    /// `prints`: the command prints the table when there is no -o (so --select needs no -o).
+    void declare(OptionSet& options, const std::string& what, bool prints = false);
     /// Checks the values; call from Command::validate.
     void validate();
 
@@ -40,13 +41,22 @@ public:
     /// starts, so nothing is computed for nothing.
     void check(const std::vector<std::string>& inputs) const;
 
-    /// Writes the table to -o, and the provenance beside it (recording the output).
-    void write(const layers::OutputTable& table, Provenance& provenance) const;
+    /// Writes the table to -o, and the provenance beside it (recording the output), keeping
+    /// only the --select fields.
+    void write(layers::OutputTable table, Provenance& provenance) const;
+
+    /// Applies --select to a table about to be written to -o (or printed, as CSV when `csv`):
+    /// keeps the named fields in that order; in CSV, the geometry's columns (lon,lat or wkt)
+    /// only when named too. Throws UsageError naming a field the table lacks, and its fields.
+    void select(layers::OutputTable& table, layers::WriteOptions& options, bool csv) const;
 
 private:
     std::string m_output;
     std::string m_precision;
     std::string m_table;
+    std::string m_select;
+    std::vector<std::string> m_selected;  // --select, split
+    bool m_prints = false;
     bool m_overwrite = false;
     bool m_append = false;
     int m_precision_digits = 7;

@@ -70,6 +70,52 @@ TEST(ProximityMeasure, CsvHeaderOfSeveralQuantities) {
     std::filesystem::remove(out.string() + ".provenance.json");
 }
 
+TEST(ProximityMeasure, SelectWritesTheNamedColumnsOnly) {
+    const std::filesystem::path out = std::filesystem::temp_directory_path() / "fergana_select_test.csv";
+    std::filesystem::remove(out);
+    // The workload of bench W1: id, pair and distance, without coordinates.
+    CliResult w = run_fergana("proximity -q --overwrite --measure border --select id,border_pair,border_distance_m -o " +
+                              out.string() + " " + fixture_data());
+    ASSERT_EQ(w.exit_code, 0) << w.err;
+    std::string csv = slurp(out);
+    EXPECT_EQ(csv.substr(0, csv.find('\n')), "id,border_pair,border_distance_m");
+    // The same distance as the full run's (GeodSolve brute force, as above).
+    EXPECT_NE(csv.find("\nmid-edge,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",1704.51\n"), std::string::npos) << csv;
+    // Coordinates when named, always first; other fields in the order named.
+    w = run_fergana("proximity -q --overwrite --measure border --select border_distance_m,lat,id,lon -o " +
+                    out.string() + " " + fixture_data());
+    ASSERT_EQ(w.exit_code, 0) << w.err;
+    csv = slurp(out);
+    EXPECT_EQ(csv.substr(0, csv.find('\n')), "lon,lat,border_distance_m,id");
+    // The provenance records the option.
+    EXPECT_NE(slurp(out.string() + ".provenance.json").find("--select"), std::string::npos);
+
+    // Mistakes are usage errors that name the field, before anything is written.
+    std::filesystem::remove(out);
+    std::filesystem::remove(out.string() + ".provenance.json");
+    for (const std::string& bad : {std::string("id,nope"), std::string("id,,border_pair"), std::string("id,id"),
+                                   std::string("id,lon")}) {
+        const CliResult r = run_fergana("proximity -q --measure border --select " + bad + " -o " + out.string() +
+                                        " " + fixture_data());
+        EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+        EXPECT_FALSE(std::filesystem::exists(out)) << bad;
+        EXPECT_FALSE(std::filesystem::exists(out.string() + ".provenance.json")) << bad;
+    }
+    const CliResult unknown = run_fergana("proximity -q --measure border --select id,nope -o " + out.string() +
+                                          " " + fixture_data());
+    EXPECT_NE(unknown.err.find("no field 'nope'"), std::string::npos) << unknown.err;
+    EXPECT_NE(unknown.err.find("border_distance_m"), std::string::npos) << unknown.err;  // what there is
+    const CliResult geojson = run_fergana("proximity -q --measure border --select id,lon,lat -o -" + std::string(" ") +
+                                          fixture_data());
+    EXPECT_EQ(geojson.exit_code, 2);
+    EXPECT_NE(geojson.err.find("'lon' is a CSV column"), std::string::npos) << geojson.err;
+    const CliResult no_output = run_fergana("proximity -q --measure border --select id " + fixture_data());
+    EXPECT_EQ(no_output.exit_code, 2);
+    EXPECT_NE(no_output.err.find("give -o too"), std::string::npos) << no_output.err;
+    std::filesystem::remove(out.string() + ".provenance.json");
+}
+
 TEST(ProximityMeasure, UnknownQuantityIsAUsageError) {
     const CliResult r = run_fergana("proximity -q --measure border,elevation " + fixture_data());
     EXPECT_EQ(r.exit_code, 2);

@@ -275,6 +275,58 @@ TEST(Output, LargeGeneratedTablesKeepTheirRowOrder) {
     EXPECT_EQ(json.substr(json.size() - 5), "}\n]}\n");
 }
 
+TEST(Output, SelectKeepsTheNamedFieldsInTheirOrder) {
+    // A table made in memory.
+    OutputTable t = sample();
+    t.select({"inside", "id"});
+    ASSERT_EQ(t.fields().size(), 2U);
+    EXPECT_EQ(t.fields()[0].name, "inside");
+    EXPECT_EQ(t.fields()[1].name, "id");
+    EXPECT_EQ(to_csv(t, 7), "lon,lat,inside,id\n70.1234568,40.5,true,\"a \"\"quoted\"\", name\"\n"
+                            "0,40,false,bad \xff utf8\n");
+    EXPECT_EQ(to_csv(t, 7, false), "inside,id\ntrue,\"a \"\"quoted\"\", name\"\nfalse,bad \xff utf8\n");
+    EXPECT_THROW(t.select({"count"}), std::invalid_argument);  // dropped already
+    EXPECT_THROW(t.select({"id", "id"}), std::invalid_argument);
+
+    // A generated table, several blocks long, selected twice: the maker still fills whole
+    // rows, and the writers see the kept values (streamed in CSV, all made at once in GPKG).
+    constexpr std::size_t n = 20011;
+    OutputTable g = OutputTable::generated(
+        "rows", {{"id", FieldKind::Text}, {"half", FieldKind::Real, 1}, {"twice", FieldKind::Integer}}, n, true,
+        [](std::size_t i, OutputFeature& out) {
+            EXPECT_EQ(out.values.size(), 3U);
+            out.geometry = geo::Geometry::point({static_cast<double>(i % 180), 0.25});
+            out.values = {Value{"r" + std::to_string(i)}, Value{static_cast<double>(i) / 2.0},
+                          Value{static_cast<std::int64_t>(2 * i)}};
+        });
+    g.select({"twice", "half", "id"});
+    g.select({"id", "twice"});
+    ASSERT_EQ(g.fields().size(), 2U);
+    EXPECT_EQ(g.fields()[1].name, "twice");
+    TempDir dir;
+    WriteOptions no_geometry;
+    no_geometry.csv_geometry = false;
+    write_table(g, (dir.path / "rows.csv").string(), no_geometry);
+    std::istringstream csv(read(dir.path / "rows.csv"));
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line, "id,twice");
+    std::size_t i = 0;
+    for (; std::getline(csv, line); ++i) {
+        ASSERT_EQ(line, "r" + std::to_string(i) + "," + std::to_string(2 * i)) << "row " << i;
+    }
+    EXPECT_EQ(i, n);
+    write_table(g, (dir.path / "rows.gpkg").string(), {});
+    const SourceInfo info = describe_source((dir.path / "rows.gpkg").string());
+    ASSERT_EQ(info.layers.size(), 1U);
+    EXPECT_EQ(info.layers[0].feature_count, static_cast<std::int64_t>(n));
+    ASSERT_EQ(info.layers[0].fields.size(), 2U);
+    EXPECT_EQ(info.layers[0].fields[0].name, "id");
+    EXPECT_EQ(info.layers[0].fields[1].name, "twice");
+    EXPECT_EQ(std::get<std::int64_t>(g.features()[12345].values[1]), 24690);
+    EXPECT_EQ(g.features()[12345].geometry.points()[0].lon, 12345.0 - 68 * 180);
+}
+
 TEST(Output, GeoPackageAndFlatGeobufAreReadableByGdal) {
     TempDir dir;
     for (const char* name : {"s.gpkg", "s.fgb"}) {
