@@ -297,6 +297,15 @@ struct EdgeIndex::Data {
         std::uint32_t first_slab = 0;  // into slab_starts
     };
 
+    // Unique to this index among all made in the process (never 0): what a Scratch's caches
+    // kept across queries are keyed by, so that they never serve another index's items,
+    // even one built later at the same address.
+    std::uint64_t serial = next_serial();
+    static std::uint64_t next_serial() noexcept {
+        static std::atomic<std::uint64_t> counter{0};
+        return ++counter;
+    }
+
     std::size_t geometry_count = 0;
     // Geometries with at least one item: a search for more neighbours than this could never
     // fill its list, hence never bound itself, and would visit the whole tree.
@@ -366,6 +375,25 @@ struct EdgeIndex::Scratch::Impl {
     };
     std::array<CachedProbe, 8> probes{};
     std::size_t next_probe = 0;
+
+    // The geodesic lines of edges solved lately, by index and item, kept across queries:
+    // neighbouring points of a batch are mostly nearest the same edge, and making its line
+    // costs a third of the inverse problem that solves it. Direct-mapped by item position.
+    struct CachedLine {
+        std::uint64_t index = 0;  // Data::serial of the edge's index; 0: empty
+        std::size_t pos = 0;
+        detail::EdgeLine line;
+    };
+    std::array<CachedLine, 32> lines{};
+    detail::EdgeLine& line_of(std::uint64_t index, std::size_t pos) {
+        CachedLine& c = lines[pos % lines.size()];
+        if (c.index != index || c.pos != pos) {
+            c.index = index;
+            c.pos = pos;
+            c.line.ready = false;
+        }
+        return c.line;
+    }
     std::array<CachedEdge, 8> edges{};
     std::size_t next_edge = 0;
 
@@ -791,7 +819,7 @@ EdgeHit solve_item(const DataT& d, std::size_t pos, const Ecef& pe, LonLat p, Im
         const double hint =
             detail::edge_hint_m(d.frame.from_frame(pe), d.frame.from_frame(a),
                                 d.frame.from_frame(b), item.edge.length_m);
-        n = detail::nearest_on_edge(item.edge, p, hint, at_a, at_b);
+        n = detail::nearest_on_edge(item.edge, p, hint, at_a, at_b, s.line_of(d.serial, pos));
         s.store(item.edge.a, at_a);
         s.store(item.edge.b, at_b);
         s.remember(item.edge, n);

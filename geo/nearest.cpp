@@ -102,6 +102,12 @@ EdgeNearest nearest_on_edge(const GeodesicEdge& edge, LonLat p) noexcept {
 
 EdgeNearest detail::nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,
                                     VertexProbe& at_a, VertexProbe& at_b) noexcept {
+    EdgeLine line;
+    return nearest_on_edge(edge, p, s_hint_m, at_a, at_b, line);
+}
+
+EdgeNearest detail::nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,
+                                    VertexProbe& at_a, VertexProbe& at_b, EdgeLine& edge_line) noexcept {
     EdgeNearest best;
     const double length = edge.length_m;
     if (!(length > 0.0)) {
@@ -120,8 +126,6 @@ EdgeNearest detail::nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s
     bool lo_probed = false;
     bool hi_probed = false;
     double s = std::isnan(s_hint_m) ? 0.5 * length : std::clamp(s_hint_m, 0.0, length);
-    geod_geodesicline line{};
-    bool line_ready = false;
 
     for (int n = 0; n < max_probes; ++n) {
         LonLat x;
@@ -146,13 +150,13 @@ EdgeNearest detail::nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s
             }
             here = at_b;
         } else {
-            if (!line_ready) {
+            if (!edge_line.ready) {
                 // From the stored azimuth, not geod_inverseline: saves solving the inverse again.
-                geod_lineinit(&line, &wgs84(), edge.a.lat, edge.a.lon, edge.azimuth_a_deg,
+                geod_lineinit(&edge_line.line, &wgs84(), edge.a.lat, edge.a.lon, edge.azimuth_a_deg,
                               GEOD_LATITUDE | GEOD_LONGITUDE | GEOD_AZIMUTH | GEOD_DISTANCE_IN);
-                line_ready = true;
+                edge_line.ready = true;
             }
-            geod_position(&line, s, &x.lat, &x.lon, &line_azimuth_deg);
+            geod_position(&edge_line.line, s, &x.lat, &x.lon, &line_azimuth_deg);
             here = probe(p, x);
             ++best.evaluations;
         }

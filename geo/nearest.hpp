@@ -29,6 +29,8 @@
 
 #include "geo/geometry.hpp"
 
+#include <geodesic.h>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -174,8 +176,19 @@ struct VertexProbe {
     double geodesic_scale = 1.0;    // M21: d m12 / d s at the vertex
 };
 
+/// An edge's geodesic as PROJ parametrises it (from its first vertex, by arc length): made
+/// by nearest_on_edge the first time a point inside the edge is needed, and kept by a caller
+/// that queries the same edge again. Making it costs about a third of an inverse problem.
+struct EdgeLine {
+    geod_geodesicline line{};
+    bool ready = false;
+};
+
 /// nearest_on_edge starting from the arc-length guess s_hint_m (clamped to the edge),
-/// reusing and filling the probes at the edge's first (at_a) and second (at_b) vertex.
+/// reusing and filling the probes at the edge's first (at_a) and second (at_b) vertex, and
+/// the edge's line (which must be this edge's, or not ready).
+[[nodiscard]] EdgeNearest nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,
+                                          VertexProbe& at_a, VertexProbe& at_b, EdgeLine& line) noexcept;
 [[nodiscard]] EdgeNearest nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,
                                           VertexProbe& at_a, VertexProbe& at_b) noexcept;
 
