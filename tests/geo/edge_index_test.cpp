@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -333,6 +335,27 @@ TEST(EdgeIndex, ReportsWhereTheNearestPointLies) {
     const EdgeNearest direct = nearest_on_edge({71.1, 40.0}, {71.2, 40.05}, {71.15, 40.0});
     EXPECT_NEAR(hit->distance_m, direct.distance_m, 1e-9);
     EXPECT_NEAR(hit->where.along_m, direct.along_m, 1e-6);
+}
+
+TEST(EdgeIndex, AScratchKeptAcrossIndexesNeverMixesTheirEdges) {
+    // A scratch keeps the lines of edges it solved, by item. Indexes made one after another
+    // (often at the same address) each have their own item 0: the second index's answer must
+    // be its own edge's, as with a fresh scratch, not a line left from the first.
+    EdgeIndex::Scratch scratch;
+    const LonLat p{71.15, 40.02};
+    for (int round = 0; round < 4; ++round) {
+        const double north = 0.01 * round;  // a different single edge each time
+        const std::vector<Geometry> one{Geometry::line({{71.1, 40.0 + north}, {71.2, 40.05 - north}})};
+        auto index = std::make_unique<EdgeIndex>(one);
+        const std::optional<EdgeHit> kept = index->nearest(p, scratch);
+        ASSERT_TRUE(kept.has_value());
+        const std::optional<EdgeHit> fresh = index->nearest(p);  // a scratch of its own
+        ASSERT_TRUE(fresh.has_value());
+        EXPECT_EQ(kept->distance_m, fresh->distance_m) << "round " << round;
+        EXPECT_EQ(kept->nearest, fresh->nearest) << "round " << round;
+        const EdgeNearest direct = nearest_on_edge({71.1, 40.0 + north}, {71.2, 40.05 - north}, p);
+        EXPECT_NEAR(kept->distance_m, direct.distance_m, 1e-6) << "round " << round;
+    }
 }
 
 TEST(EdgeIndex, InvalidCoordinatesAreRejected) {
