@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
   chromium poppler-utils libxml2-utils
-  geographiclib-tools libssl-dev
+  geographiclib-tools libssl-dev libmimalloc-dev
   postgresql-15-postgis-3 postgresql-client-15
 )
 
