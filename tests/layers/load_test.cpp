@@ -256,3 +256,36 @@ TEST(Load, DateTypedFieldsAreReadAsDates) {
 }
 
 }  // namespace fergana::layers
+
+namespace fergana::layers {
+
+TEST(Load, InvalidUtf8IsReplacedAndReported) {
+    // Bytes as a Latin-1 or broken export leaves them; GDAL's CSV reader passes them through.
+    // RFC 3629 forbids overlong forms, surrogates and lead bytes above 0xF4 as well.
+    testing::TempDir dir("utf8");
+    const std::string path = (dir.path / "incidents.csv").string();
+    std::ofstream(path, std::ios::binary) << "id,lon,lat,type\n"
+                                             "a-long-plain-ascii-id,70.1,40.1,x\n"    // the eight-byte path
+                                             "caf\xC3\xA9-\xE2\x82\xAC-\xF0\x9F\x98\x80,70.2,40.2,x\n"  // valid: 2, 3, 4 bytes
+                                             "latin1 caf\xE9,70.3,40.3,x\n"           // a lone lead byte
+                                             "surrogate \xED\xA0\x80,70.4,40.4,x\n"   // U+D800
+                                             "overlong \xE0\x80\xAF,70.5,40.5,x\n"    // '/' in three bytes
+                                             "beyond \xF5\x80\x80\x80!,70.6,40.6,x\n";  // above U+10FFFF
+    LoadOptions o;
+    o.roles[Role::Incidents].source = path;
+    o.wanted = {Role::Incidents};
+    const Dataset d = load_dataset(o);
+    ASSERT_EQ(d.incidents.features.size(), 6U);
+    const std::string r = "\xEF\xBF\xBD";  // U+FFFD
+    EXPECT_EQ(d.incidents.features[0].id, "a-long-plain-ascii-id");
+    EXPECT_EQ(d.incidents.features[1].id, "caf\xC3\xA9-\xE2\x82\xAC-\xF0\x9F\x98\x80");
+    EXPECT_EQ(d.incidents.features[2].id, "latin1 caf" + r);
+    EXPECT_EQ(d.incidents.features[3].id, "surrogate " + r + r + r);
+    EXPECT_EQ(d.incidents.features[4].id, "overlong " + r + r + r);
+    EXPECT_EQ(d.incidents.features[5].id, "beyond " + r + r + r + r + "!");
+    std::size_t reported = 0;
+    for (const Finding& f : d.findings.list()) reported += f.code == "invalid_utf8" ? 1 : 0;
+    EXPECT_EQ(reported, 4U);  // one per repaired feature
+}
+
+}  // namespace fergana::layers
