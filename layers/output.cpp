@@ -92,9 +92,11 @@ void OutputTable::for_each(std::size_t begin, std::size_t end,
     }
     OutputFeature kept;  // the kept values, and the row's geometry lent to it
     kept.values.resize(m_columns.size());
+    row.values.resize(m_row_width);
     for (std::size_t i = begin; i < end; ++i) {
-        row.values.resize(m_row_width);
-        for (Value& v : row.values) v.emplace<std::monostate>();
+        // Only the kept values need to start NULL: the others are never read.
+        row.values.resize(m_row_width);  // a maker may have changed its size
+        for (std::size_t k : m_columns) row.values[k].emplace<std::monostate>();
         m_maker(i, row);
         for (std::size_t k = 0; k < m_columns.size(); ++k) kept.values[k] = std::move(row.values[m_columns[k]]);
         std::swap(kept.geometry, row.geometry);
