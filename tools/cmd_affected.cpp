@@ -99,7 +99,10 @@ public:
         const analysis::AffectedResult result = analysis::affected(data, selected, m_options, context.progress);
         provenance.phase("compute");
 
-        if (m_output.wanted()) m_output.write(affected_table(data, result), provenance);
+        if (m_output.wanted()) {
+            m_output.write(affected_table(data, result, [this](std::string_view f) { return m_output.wants(f); }),
+                           provenance);
+        }
         if (!m_per_incident.empty()) {
             provenance.add_output(m_per_incident);
             write_output_file(affected_per_incident_table(data, result), m_per_incident, m_output.write_options(),

@@ -88,6 +88,10 @@ void OutputOptions::check(const std::vector<std::string>& inputs) const {
     check_output_file(m_output, inputs, m_overwrite);
 }
 
+bool OutputOptions::wants(std::string_view field) const {
+    return m_selected.empty() || std::find(m_selected.begin(), m_selected.end(), field) != m_selected.end();
+}
+
 void OutputOptions::select(layers::OutputTable& table, layers::WriteOptions& options, bool csv) const {
     if (m_selected.empty()) return;
     const bool points = table.one_point_each();

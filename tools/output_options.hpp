@@ -45,6 +45,9 @@ public:
     /// only the --select fields.
     void write(layers::OutputTable table, Provenance& provenance) const;
 
+    /// Whether the field will be written to -o: always without --select.
+    [[nodiscard]] bool wants(std::string_view field) const;
+
     /// Applies --select to a table about to be written to -o (or printed, as CSV when `csv`):
     /// keeps the named fields in that order; in CSV, the geometry's columns (lon,lat or wkt)
     /// only when named too. Throws UsageError naming a field the table lacks, and its fields.

@@ -224,7 +224,8 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
         });
 }
 
-layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& r) {
+layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& r,
+                                   const FieldWanted& wanted) {
     layers::OutputTable t("affected", {{"id", FieldKind::Text},
                                        {"name", FieldKind::Text},
                                        {"country", FieldKind::Text},
@@ -240,7 +241,8 @@ layers::OutputTable affected_table(const layers::Dataset& data, const analysis::
     // The id lists first, on every core: at 1e6 incidents they are 1.7 million ids (15 MB)
     // gathered from all over the incidents array.
     std::vector<std::string> ids(r.settlements.size());
-    geo::parallel_for(ids.size(), 1, 0, [&](std::size_t k, std::size_t, unsigned) {
+    const bool ids_wanted = !wanted || wanted("incident_ids");
+    geo::parallel_for(ids_wanted ? ids.size() : 0, 1, 0, [&](std::size_t k, std::size_t, unsigned) {
         ids[k] = incident_ids(data, r.settlements[k].incidents);
     });
     for (std::size_t k = 0; k < r.settlements.size(); ++k) {
@@ -252,7 +254,8 @@ layers::OutputTable affected_table(const layers::Dataset& data, const analysis::
                s.population ? Value{*s.population} : Value{}, static_cast<std::int64_t>(a.incidents.size()),
                data.incidents.features[a.nearest_incident].id, a.nearest_incident_distance_m,
                a.first_date ? Value{a.first_date->to_string()} : Value{},
-               a.last_date ? Value{a.last_date->to_string()} : Value{}, std::move(ids[k]),
+               a.last_date ? Value{a.last_date->to_string()} : Value{},
+               ids_wanted ? Value{std::move(ids[k])} : Value{},
                std::string("#d95f02"), std::string(pop >= 50000 ? "large" : pop >= 5000 ? "medium" : "small")});
     }
     return t;

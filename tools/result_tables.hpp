@@ -8,14 +8,23 @@
 #include "analysis/proximity.hpp"
 #include "layers/output.hpp"
 
+#include <functional>
+#include <string_view>
+
 namespace fergana::tools {
+
+/// Whether a field of a table will be written (--select); empty: every field. A table may
+/// leave a costly field that will not be written NULL.
+using FieldWanted = std::function<bool(std::string_view field)>;
 
 /// One point per incident with its proximities (`fergana proximity`): the columns of the
 /// quantities measured (default: all).
 layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result,
                                     const analysis::ProximityMeasures& measure = {});
-/// One point per settlement in reach (`fergana affected`).
-layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& result);
+/// One point per settlement in reach (`fergana affected`). The incident_ids lists (at 1e6
+/// incidents, 1.7 million ids) are made only when wanted.
+layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& result,
+                                   const FieldWanted& wanted = {});
 /// One point per incident with the settlements and population in its reach.
 layers::OutputTable affected_per_incident_table(const layers::Dataset& data, const analysis::AffectedResult& result);
 

@@ -135,6 +135,26 @@ TEST(Affected, ExactlyFiveKilometresIsInReach) {
     EXPECT_EQ(p["first_date"], "2021-04-29");
 }
 
+TEST(Affected, SelectedFieldsKeepTheirValues) {
+    // The id lists are made only when selected: selected, they are as above; not selected, the
+    // other fields are unchanged.
+    CliResult r = run_fergana("affected -q --radius 5km -o - --select incident_ids,id " + fixture_data());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto features = nlohmann::json::parse(r.out)["features"];
+    ASSERT_EQ(features.size(), 1U) << r.out;
+    EXPECT_EQ(features[0]["properties"].size(), 2U);
+    EXPECT_EQ(features[0]["properties"]["incident_ids"], "at-5km");
+    r = run_fergana("affected -q --radius 5km -o - --select name,incident_count,nearest_incident_distance_m " +
+                    fixture_data());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    features = nlohmann::json::parse(r.out)["features"];
+    ASSERT_EQ(features.size(), 1U) << r.out;
+    EXPECT_EQ(features[0]["properties"].size(), 3U);
+    EXPECT_EQ(features[0]["properties"]["name"], "Westville");
+    EXPECT_EQ(features[0]["properties"]["incident_count"], 1);
+    EXPECT_NEAR(features[0]["properties"]["nearest_incident_distance_m"].get<double>(), 5000.0, 0.005);
+}
+
 TEST(Affected, RadiusByTypeAndSummary) {
     const CliResult r = run_fergana("affected --radius 1km --radius-by-type armed_clash=5001m,shelling=30km " +
                                     fixture_data());
