@@ -48,7 +48,7 @@ const std::vector<OutputFeature>& OutputTable::features() const {
         m_features.resize(m_count);
         OutputFeature whole;  // after select(): the maker's whole row, of which some values are kept
         for (std::size_t i = 0; i < m_count; ++i) {
-            if (m_columns.empty()) {
+            if (!m_selected) {
                 m_features[i].values.assign(m_fields.size(), Value{});
                 m_maker(i, m_features[i]);
                 continue;
@@ -81,7 +81,7 @@ void OutputTable::for_each(std::size_t begin, std::size_t end,
         return;
     }
     OutputFeature row;  // its geometry kept from row to row, for a maker to reuse
-    if (m_columns.empty()) {
+    if (!m_selected) {
         for (std::size_t i = begin; i < end; ++i) {
             row.values.resize(m_fields.size());  // a maker may have changed its size
             for (Value& v : row.values) v.emplace<std::monostate>();
@@ -120,12 +120,13 @@ void OutputTable::select(const std::vector<std::string>& names) {
     for (std::size_t k : columns) fields.push_back(m_fields[k]);
     if (m_maker && !m_made) {
         // Composed with an earlier selection: the maker's row is as wide as before.
-        if (m_columns.empty()) {
+        if (!m_selected) {
             m_row_width = m_fields.size();
         } else {
             for (std::size_t& k : columns) k = m_columns[k];
         }
         m_columns = std::move(columns);
+        m_selected = true;
     } else {
         for (OutputFeature& f : m_features) {
             std::vector<Value> values(columns.size());

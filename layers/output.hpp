@@ -101,8 +101,9 @@ private:
     std::vector<OutputField> m_fields;
     mutable std::vector<OutputFeature> m_features;  // a generated table's, once made
     RowMaker m_maker;
-    std::vector<std::size_t> m_columns;  // a generated table after select(): the kept fields of its rows
-    std::size_t m_row_width = 0;         // ... and how many fields its maker fills
+    bool m_selected = false;             // a generated table after select():
+    std::vector<std::size_t> m_columns;  // the kept fields of its rows (maybe none)
+    std::size_t m_row_width = 0;         // and how many fields its maker fills
     std::size_t m_count = 0;
     bool m_one_point_each = false;
     mutable bool m_made = false;

@@ -207,7 +207,7 @@ public:
             if (format.empty()) format = isatty(STDOUT_FILENO) ? "table" : "geojson";
             layers::WriteOptions write = m_output.write_options();
             m_output.select(result, write, format == "csv");
-            emit(context.out, result, format, write);
+            emit(context.out, result, format, write, m_output.selects());
         }
         if (!context.quiet && !origin_label.empty()) context.err << "query: from " << origin_label << "\n";
         return 0;
@@ -282,8 +282,9 @@ private:
         return out;
     }
 
+    /// `selected`: --select chose the fields, so the terminal table shows all of them.
     static void emit(std::ostream& out, const layers::OutputTable& t, const std::string& format,
-                     const layers::WriteOptions& write) {
+                     const layers::WriteOptions& write, bool selected) {
         const int precision = write.precision;
         if (format == "geojson") {
             out << layers::to_geojson(t, precision);
@@ -312,11 +313,11 @@ private:
         } else if (format == "csv") {
             out << layers::to_csv(t, precision, write.csv_geometry);
         } else {
-            // A readable table: the key fields only, to fit a terminal.
+            // A readable table: the key fields only, to fit a terminal (all of them with --select).
             std::vector<std::size_t> shown;
-            for (std::size_t k = 0; k < t.fields().size() && shown.size() < 8; ++k) {
+            for (std::size_t k = 0; k < t.fields().size() && (selected || shown.size() < 8); ++k) {
                 const std::string& n = t.fields()[k].name;
-                if (n == "description" || n == "source" || n.rfind("src_", 0) == 0) continue;
+                if (!selected && (n == "description" || n == "source" || n.rfind("src_", 0) == 0)) continue;
                 shown.push_back(k);
             }
             std::vector<std::string> header;

@@ -112,14 +112,18 @@ void OutputOptions::select(layers::OutputTable& table, layers::WriteOptions& opt
         }
     }
     if (!coordinates.empty()) {
+        // A table without rows has no geometry to tell points from others: either form goes.
+        const bool empty = table.size() == 0;
         const std::string geometry = points ? "lon and lat" : "wkt";
         if (!csv) {
             throw UsageError("--select: '" + coordinates.front() + "' is a CSV column; " +
                                  std::string("this output always holds the geometry"),
                              "name fields only, or write a .csv");
         }
-        const bool named_right = points ? coordinates.size() == 2 && std::find(coordinates.begin(), coordinates.end(), "wkt") == coordinates.end()
-                                        : coordinates.size() == 1 && coordinates.front() == "wkt";
+        const bool lon_lat =
+            coordinates.size() == 2 && std::find(coordinates.begin(), coordinates.end(), "wkt") == coordinates.end();
+        const bool wkt = coordinates.size() == 1 && coordinates.front() == "wkt";
+        const bool named_right = empty ? lon_lat || wkt : points ? lon_lat : wkt;
         if (!named_right) {
             throw UsageError("--select: this CSV's geometry columns are " + geometry + ": name " +
                              (points ? "both" : "it") + " or neither");

@@ -45,6 +45,8 @@ public:
     /// only the --select fields.
     void write(layers::OutputTable table, Provenance& provenance) const;
 
+    /// True when --select chose the fields.
+    [[nodiscard]] bool selects() const noexcept { return !m_selected.empty(); }
     /// Whether the field will be written to -o: always without --select.
     [[nodiscard]] bool wants(std::string_view field) const;
 

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace fergana::testing {
 
 namespace {
@@ -90,6 +92,14 @@ TEST(ProximityMeasure, SelectWritesTheNamedColumnsOnly) {
     EXPECT_EQ(csv.substr(0, csv.find('\n')), "lon,lat,border_distance_m,id");
     // The provenance records the option.
     EXPECT_NE(slurp(out.string() + ".provenance.json").find("--select"), std::string::npos);
+    // The coordinates alone: no field at all (a generated table's rows still made whole).
+    w = run_fergana("proximity -q --overwrite --measure border --select lat,lon -o " + out.string() + " " +
+                    fixture_data());
+    ASSERT_EQ(w.exit_code, 0) << w.err;
+    csv = slurp(out);
+    EXPECT_EQ(csv.substr(0, csv.find('\n')), "lon,lat");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6) << csv;  // the header and five incidents
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), ','), 6) << csv;
 
     // Mistakes are usage errors that name the field, before anything is written.
     std::filesystem::remove(out);

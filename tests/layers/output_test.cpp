@@ -324,6 +324,22 @@ TEST(Output, SelectKeepsTheNamedFieldsInTheirOrder) {
     EXPECT_EQ(info.layers[0].fields[0].name, "id");
     EXPECT_EQ(info.layers[0].fields[1].name, "twice");
     EXPECT_EQ(std::get<std::int64_t>(g.features()[12345].values[1]), 24690);
+
+    // No field kept at all: rows of the geometry alone (the maker still gets whole rows).
+    OutputTable none = OutputTable::generated(
+        "points", {{"id", FieldKind::Text}, {"half", FieldKind::Real, 1}}, 3, true, [](std::size_t row, OutputFeature& out) {
+            ASSERT_EQ(out.values.size(), 2U);
+            out.geometry = geo::Geometry::point({static_cast<double>(row), 0.5});
+            out.values[0] = Value{"r" + std::to_string(row)};
+            out.values[1] = Value{0.5};
+        });
+    none.select({});
+    EXPECT_TRUE(none.fields().empty());
+    EXPECT_EQ(to_csv(none, 7), "lon,lat\n0,0.5\n1,0.5\n2,0.5\n");
+    none.select({});
+    EXPECT_EQ(to_csv(none, 7), "lon,lat\n0,0.5\n1,0.5\n2,0.5\n");
+    ASSERT_EQ(none.features().size(), 3U);
+    EXPECT_TRUE(none.features()[2].values.empty());
     EXPECT_EQ(g.features()[12345].geometry.points()[0].lon, 12345.0 - 68 * 180);
 }
 
