@@ -174,10 +174,6 @@ struct Envelope {
     double below_m = 0.0;    // c - d at most
     double below_m2 = 0.0;   // the integral of c - d at most
     double max_offset_m = 0.0;  // d at most
-    // The end correction of the trapezoid rule, h^2 (d0' - d1') / 12, from the offset's
-    // slopes at both ends (with the feet; 0 where a slope is unknown). Exact for a cubic; an
-    // estimate only, which estimate() keeps inside the envelope.
-    double correction_m2 = 0.0;
 };
 
 /// An upper bound of the geodesic distance between two points, from their chord c: a
@@ -207,32 +203,10 @@ Envelope envelope(Node& a, const Node& b, bool feet = true) {
     const double h = b.s - a.s;
     const double d0 = a.d;
     const double d1 = b.d;
-    double correction_m2 = 0.0;
-    if (feet) {
-        const geo::Ecef pa = geo::to_ecef(a.p);
-        const geo::Ecef pb = geo::to_ecef(b.p);
-        const geo::Ecef fa = geo::to_ecef(a.foot);
-        const geo::Ecef fb = geo::to_ecef(b.foot);
-        if (a.bounds_to != b.s) {
-            a.from_next = geodesic_upper_bound_m(pb, fa);
-            a.to_next_foot = geodesic_upper_bound_m(pa, fb);
-            a.bounds_to = b.s;
-        }
-        // d'(x) = -cos(angle between the line and the way to the foot). The chord of the
-        // interval and the chords to the feet stand for the geodesics' directions: they lean
-        // out of the horizontal by h / 2R and d / 2R, which moves the cosines only to second
-        // order (below 1e-6 here).
-        const auto along = direction(pa, pb);
-        const auto to_fa = direction(pa, fa);
-        const auto to_fb = direction(pb, fb);
-        if (along && to_fa && to_fb) {
-            auto dot = [](const std::array<double, 3>& u, const std::array<double, 3>& v) {
-                return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
-            };
-            const double slope0 = -dot(*along, *to_fa);
-            const double slope1 = -dot(*along, *to_fb);
-            correction_m2 = h * h * (slope0 - slope1) / 12.0;
-        }
+    if (feet && a.bounds_to != b.s) {
+        a.from_next = geodesic_upper_bound_m(geo::to_ecef(b.p), geo::to_ecef(a.foot));
+        a.to_next_foot = geodesic_upper_bound_m(geo::to_ecef(a.p), geo::to_ecef(b.foot));
+        a.bounds_to = b.s;
     }
     // Both ga >= d1 and gb >= d0 (d is the least distance); a micrometre covers the rounding
     // of the solved distances and nearest points.
@@ -255,7 +229,6 @@ Envelope envelope(Node& a, const Node& b, bool feet = true) {
         // the two meet; the tent's peak is (d0 + d1 + h) / 2.
         const double u = beta / (alpha + beta);
         e.max_offset_m = std::min(e.max_offset_m, std::max({d0, d1, d0 + delta * u + feet_m}));
-        e.correction_m2 = correction_m2;
     }
     e.below_m = tent_m;
     e.below_m2 = tent_m2;
@@ -265,6 +238,29 @@ Envelope envelope(Node& a, const Node& b, bool feet = true) {
         e.below_m2 = std::min(e.below_m2, h * h * h / (12.0 * least_m));
     }
     return e;
+}
+
+/// The end correction of the trapezoid rule over the interval from a to b, h^2 (d0' - d1') / 12,
+/// from the offset's slopes at both ends, found with the feet (0 where a slope is unknown).
+/// Exact for a cubic; an estimate only, which estimate() keeps inside the envelope.
+double end_correction_m2(const Node& a, const Node& b) {
+    const double h = b.s - a.s;
+    const geo::Ecef pa = geo::to_ecef(a.p);
+    const geo::Ecef pb = geo::to_ecef(b.p);
+    // d'(x) = -cos(angle between the line and the way to the foot). The chord of the interval
+    // and the chords to the feet stand for the geodesics' directions: they lean out of the
+    // horizontal by h / 2R and d / 2R, which moves the cosines only to second order (below
+    // 1e-6 here).
+    const auto along = direction(pa, pb);
+    const auto to_fa = direction(pa, geo::to_ecef(a.foot));
+    const auto to_fb = direction(pb, geo::to_ecef(b.foot));
+    if (!along || !to_fa || !to_fb) return 0.0;
+    auto dot = [](const std::array<double, 3>& u, const std::array<double, 3>& v) {
+        return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+    };
+    const double slope0 = -dot(*along, *to_fa);
+    const double slope1 = -dot(*along, *to_fb);
+    return h * h * (slope0 - slope1) / 12.0;
 }
 
 /// x moved into [lo, hi], or the middle of the envelope when that range is empty.
@@ -291,7 +287,7 @@ Estimate estimate(Node& a, const Node& b, double step) {
         return {trapezoid, 0.0};
     const Envelope e = envelope(a, b);
     const double budget = 0.25 * h * step;
-    const double c = within(e.correction_m2, std::max(-e.below_m2, e.above_m2 - budget),
+    const double c = within(end_correction_m2(a, b), std::max(-e.below_m2, e.above_m2 - budget),
                             std::min(e.above_m2, budget - e.below_m2),
                             0.5 * (e.above_m2 - e.below_m2));
     const double shift = within(c / h, e.above_m - 0.25 * step, 0.25 * step - e.below_m,
@@ -590,7 +586,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
     std::size_t sample_base = 0;
     for (std::size_t k = 0; k < parts.size(); ++k) {
         const Part& part = parts[k];
-        const std::vector<Node>& list = nodes[k];
+        std::vector<Node>& list = nodes[k];  // estimate() keeps bounds in the nodes
         const double length = part.length_m;
         const bool closed = part.path->size() > 3 && part.path->front() == part.path->back();
         // Each interval's integral of the offset and its piece for the median: on the dense
@@ -599,7 +595,7 @@ LineProfile profile_line(const geo::Geometry& line, const geo::EdgeIndex& other,
         std::vector<double> area(list.size() - 1);
         for (std::size_t i = 0; i + 1 < list.size(); ++i) {
             const double h = list[i + 1].s - list[i].s;
-            const Estimate e = sparse ? estimate(nodes[k][i], list[i + 1], step)
+            const Estimate e = sparse ? estimate(list[i], list[i + 1], step)
                                       : Estimate{integral(list[i], list[i + 1]), 0.0};
             area[i] = e.integral_m2;
             weighted += area[i];

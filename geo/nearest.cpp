@@ -95,15 +95,10 @@ EdgeNearest nearest_on_edge(LonLat a, LonLat b, LonLat p) noexcept {
 EdgeNearest nearest_on_edge(const GeodesicEdge& edge, LonLat p) noexcept {
     detail::VertexProbe at_a;
     detail::VertexProbe at_b;
+    detail::EdgeLine line;
     const double hint = detail::edge_hint_m(to_ecef(p), to_ecef(edge.a), to_ecef(edge.b),
                                             edge.length_m);
-    return detail::nearest_on_edge(edge, p, hint, at_a, at_b);
-}
-
-EdgeNearest detail::nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,
-                                    VertexProbe& at_a, VertexProbe& at_b) noexcept {
-    EdgeLine line;
-    return nearest_on_edge(edge, p, s_hint_m, at_a, at_b, line);
+    return detail::nearest_on_edge(edge, p, hint, at_a, at_b, line);
 }
 
 EdgeNearest detail::nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,

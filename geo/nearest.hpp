@@ -189,8 +189,6 @@ struct EdgeLine {
 /// the edge's line (which must be this edge's, or not ready).
 [[nodiscard]] EdgeNearest nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,
                                           VertexProbe& at_a, VertexProbe& at_b, EdgeLine& line) noexcept;
-[[nodiscard]] EdgeNearest nearest_on_edge(const GeodesicEdge& edge, LonLat p, double s_hint_m,
-                                          VertexProbe& at_a, VertexProbe& at_b) noexcept;
 
 /// A guess of the arc length from a to the point of the edge nearest p: the foot of p on
 /// the chord, corrected for the chord's tilt against the surface. Not clamped.

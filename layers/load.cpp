@@ -8,6 +8,7 @@
 #include "layers/detail/gdal.hpp"
 #include "layers/detail/ogr_convert.hpp"
 #include "layers/detail/pushdown.hpp"
+#include "layers/detail/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -546,24 +547,6 @@ bool RoleReader::in_window(const geo::Geometry& g) {
 }
 
 namespace {
-/// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no
-/// surrogates, nothing above U+10FFFF), 0 when there is none.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) return 1;
-    const std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0U) != 0x80U) return 0;
-    }
-    // The second byte's range where the first allows less than 0x80-0xBF.
-    const auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
-        return 0;
-    }
-    return n;
-}
-
 bool is_valid_utf8(std::string_view s) noexcept {
     std::size_t i = 0;
     while (i < s.size()) {
@@ -576,7 +559,7 @@ bool is_valid_utf8(std::string_view s) noexcept {
                 continue;
             }
         }
-        const std::size_t n = utf8_sequence(s, i);
+        const std::size_t n = detail::utf8_sequence(s, i);
         if (n == 0) return false;
         i += n;
     }
@@ -590,7 +573,7 @@ std::string RoleReader::valid_utf8(const char* text, const std::string& fid, con
     std::string out;
     bool repaired = false;
     for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_sequence(s, i);
+        const std::size_t n = detail::utf8_sequence(s, i);
         if (n > 0) {
             out.append(s.substr(i, n));
             i += n;
@@ -864,12 +847,25 @@ void RoleReader::restrict_fids(GIntBig first, GIntBig last) {
 // ---------------------------------------------------------------------------
 // From raw features to typed features.
 
+/// The position of a canonical field in a role's fields, the order of RawFeature's values; none
+/// for a name the role lacks. A handful of fields: a linear search.
+std::optional<std::size_t> find_canonical(const RoleSpec& role_spec, std::string_view name) {
+    for (std::size_t i = 0; i < role_spec.fields.size(); ++i) {
+        if (role_spec.fields[i].name == name) return i;
+    }
+    return std::nullopt;
+}
+
+/// find_canonical for a name the role must have (a name it lacks is a bug here).
+std::size_t field_position(const RoleSpec& role_spec, std::string_view name) {
+    if (const auto i = find_canonical(role_spec, name)) return *i;
+    throw std::out_of_range("no canonical field " + std::string(name) + " in " + std::string(to_string(role_spec.role)));
+}
+
 class Maker {
 public:
     Maker(const RoleReader& reader, const RoleSpec& role_spec, Findings& findings)
-        : m_reader(reader), m_findings(findings) {
-        for (const CanonicalField& f : role_spec.fields) m_names.emplace_back(f.name);
-    }
+        : m_reader(reader), m_spec(role_spec), m_findings(findings) {}
 
     /// text(), moving the value out of the raw feature instead of copying it.
     std::string take(RawFeature& raw, const char* field) const { return take(raw, index_of(field)); }
@@ -883,7 +879,7 @@ public:
         if (kept.size() != out.size()) out = std::string(kept);
         return out;
     }
-    /// The trimmed text of a canonical field (`field` a string literal: see index_of).
+    /// The trimmed text of a canonical field.
     std::string text(const RawFeature& raw, const char* field) const { return text(raw, index_of(field)); }
     std::string text(const RawFeature& raw, std::size_t i) const {
         const auto& v = raw.values[i];
@@ -892,11 +888,6 @@ public:
     }
     /// Whether the feature has a value for the field at position i.
     static bool has(const RawFeature& raw, std::size_t i) noexcept { return raw.values[i] || raw.dates[i]; }
-    /// The value of a canonical field that a date-typed source field holds, else nullopt (then
-    /// text() has what there is).
-    std::optional<Date> typed_date(const RawFeature& raw, const char* field) const {
-        return raw.dates[index_of(field)];
-    }
 
     std::optional<std::int64_t> integer(const RawFeature& raw, const std::string& id, const char* field) {
         return integer(raw, id, index_of(field));
@@ -907,7 +898,7 @@ public:
         if (t.empty()) return std::nullopt;
         auto v = parse_integer(t);
         if (!v) {
-            error(raw, id, "bad_number", std::string(m_names[i]), "'" + t + "' is not a whole number");
+            error(raw, id, "bad_number", std::string(m_spec.fields[i].name), "'" + t + "' is not a whole number");
         }
         return v;
     }
@@ -921,7 +912,7 @@ public:
         if (t.empty()) return std::nullopt;
         auto v = parse_real(t);
         if (!v) {
-            error(raw, id, "bad_number", std::string(m_names[i]), "'" + t + "' is not a number");
+            error(raw, id, "bad_number", std::string(m_spec.fields[i].name), "'" + t + "' is not a number");
         }
         return v;
     }
@@ -959,37 +950,16 @@ public:
 
 private:
     const RoleReader& m_reader;
+    const RoleSpec& m_spec;
     Findings& m_findings;
-    // The role's canonical field names, in RoleSpec::fields order (a handful: a linear
-    // search beats hashing a std::string per lookup, which showed in profiles of 1e6 rows).
-    std::vector<std::string_view> m_names;
-    // Literal's address -> index, direct-mapped (a collision only costs a search).
-    mutable std::array<std::pair<const char*, std::size_t>, 64> m_seen{};
 
-    std::optional<std::size_t> find(std::string_view field) const {
-        for (std::size_t i = 0; i < m_names.size(); ++i) {
-            if (m_names[i] == field) return i;
-        }
-        return std::nullopt;
-    }
-    /// `field` is a string literal: its address finds its index again without comparing text
-    /// (a dozen lookups a feature, a million features).
-    std::size_t index_of(const char* field) const {
-        const auto address = reinterpret_cast<std::uintptr_t>(field);
-        auto& seen = m_seen[(address ^ (address >> 6U)) % m_seen.size()];
-        if (seen.first == field) return seen.second;
-        if (const auto i = find(field)) {
-            seen = {field, *i};
-            return *i;
-        }
-        throw std::out_of_range("no canonical field " + std::string(field));
-    }
+    std::size_t index_of(std::string_view field) const { return field_position(m_spec, field); }
 
     void add(Severity s, const char* code, const RawFeature& raw, const std::string& id, const std::string& field,
              std::string message, std::string hint) {
         // Name the source field the user knows, not only the canonical one.
         std::string field_name = field;
-        if (const auto i = find(field)) {
+        if (const auto i = find_canonical(m_spec, field)) {
             const auto& b = m_reader.bindings()[*i];
             if (!b.source_name.empty() && lower(b.source_name) != field) {
                 field_name = b.source_name + " (" + field + ")";
@@ -1011,28 +981,19 @@ std::string normalise_pair(std::string pair) {
     return a + "-" + b;
 }
 
-/// The position of a role's canonical field in RoleSpec::fields, the order of RawFeature's
-/// values. Throws std::out_of_range for a name the role lacks.
-std::size_t field_position(Role role, std::string_view name) {
-    const auto& fields = spec(role).fields;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (fields[i].name == name) return i;
-    }
-    throw std::out_of_range("no canonical field " + std::string(name) + " in " + std::string(to_string(role)));
-}
-
 /// An incident from a raw feature, appended to `out` (a vector, or a part's Slice); what is
 /// wrong goes to the Maker's findings.
 template <typename Out>
 void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     // The fields' positions, looked up once: a million incidents are read in half a second.
+    static const RoleSpec& incidents = spec(Role::Incidents);
     static const struct {
         std::size_t id, date, type, fatalities, injured, displaced, description, source, precision_m;
-    } f{field_position(Role::Incidents, "id"),          field_position(Role::Incidents, "date"),
-        field_position(Role::Incidents, "type"),        field_position(Role::Incidents, "fatalities"),
-        field_position(Role::Incidents, "injured"),     field_position(Role::Incidents, "displaced"),
-        field_position(Role::Incidents, "description"), field_position(Role::Incidents, "source"),
-        field_position(Role::Incidents, "precision_m")};
+    } f{field_position(incidents, "id"),          field_position(incidents, "date"),
+        field_position(incidents, "type"),        field_position(incidents, "fatalities"),
+        field_position(incidents, "injured"),     field_position(incidents, "displaced"),
+        field_position(incidents, "description"), field_position(incidents, "source"),
+        field_position(incidents, "precision_m")};
     Incident i;
     i.id = m.take(raw, f.id);
     if (i.id.empty()) i.id = raw.fid;

@@ -4,6 +4,7 @@
 #include "geo/parallel.hpp"
 #include "layers/detail/gdal.hpp"
 #include "layers/detail/ogr_convert.hpp"
+#include "layers/detail/utf8.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -436,12 +437,7 @@ void append_json_string(std::string& out, std::string_view s) {
             ++i;
             continue;
         }
-        std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-        bool ok = n > 0 && i + n <= s.size();
-        for (std::size_t k = 1; ok && k < n; ++k) {
-            ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-        }
-        if (ok) {
+        if (const std::size_t n = detail::utf8_sequence(s, i); n > 0) {
             out.append(s.substr(i, n));
             i += n;
         } else {
@@ -778,12 +774,6 @@ void write_csv(const OutputTable& table, int precision, bool geometry, TextOutpu
         }
         text += '\n';
     });
-}
-
-std::string csv_text(const OutputTable& table, int precision, bool geometry) {
-    TextOutput out;
-    write_csv(table, precision, geometry, out);
-    return std::move(out.buffer());
 }
 
 // ---------------------------------------------------------------------------
@@ -1245,7 +1235,9 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
 }
 
 std::string to_csv(const OutputTable& table, int precision, bool geometry) {
-    return csv_text(table, precision, geometry);
+    TextOutput out;
+    write_csv(table, precision, geometry, out);
+    return std::move(out.buffer());
 }
 
 namespace {

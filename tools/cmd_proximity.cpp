@@ -174,8 +174,9 @@ private:
             const layers::Incident& i = data.incidents.features[row.incident];
             std::string side(more.side_iso3);
             if (!more.side_enclave.empty()) side += " (" + std::string(more.side_enclave) + ")";
+            const std::string_view pair = row.border_pair(data);
             table.add({i.id, i.date ? i.date->to_string() : "-", i.type.empty() ? "-" : i.type,
-                       side.empty() ? "-" : side, row.border_pair(data).empty() ? "-" : std::string(row.border_pair(data)),
+                       side.empty() ? "-" : side, pair.empty() ? "-" : std::string(pair),
                        metres(row.border), more.disputed_distance_m ? format_number(*more.disputed_distance_m, 0) : "-",
                        more.water ? data.water.features[more.water->index].name : "-", metres(more.water),
                        more.enclave ? data.enclaves.features[more.enclave->index].name : "-", metres(more.enclave),

@@ -45,7 +45,7 @@ TEST(RadixSort, KeepsTheInputOrderOfEqualKeys) {
     expect_sorted_like_stable_sort(items, 42);
 }
 
-TEST(RadixSort, SkipsDigitsEveryKeyShares) {
+TEST(RadixSort, SortsKeysThatShareTheirHighDigits) {
     // A regional batch: the high bits all the same, only the low 12 vary; and all keys equal.
     std::vector<Item> regional(70000);
     for (std::size_t i = 0; i < regional.size(); ++i) regional[i] = {(0x2A5ULL << 30U) | ((i * 2654435761U) & 0xFFFU), i};

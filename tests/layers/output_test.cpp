@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <tuple>
+#include <vector>
 
 namespace fergana::layers {
 
@@ -34,6 +35,14 @@ std::string read(const fs::path& p) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+/// The lines of a text, without their '\n'.
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
 }
 
 /// This file's temporary directories.
@@ -245,16 +254,13 @@ TEST(Output, LargeGeneratedTablesKeepTheirRowOrder) {
     // The file (blocks written as they are done) and the text in memory are the same.
     EXPECT_EQ(read(dir.path / "rows.csv"), to_csv(t, 7));
     EXPECT_EQ(read(dir.path / "rows.geojson"), to_geojson(t, 7));
-    std::istringstream csv(read(dir.path / "rows.csv"));
-    std::string line;
-    std::getline(csv, line);
-    EXPECT_EQ(line, "lon,lat,id,half");
-    std::size_t i = 0;
-    for (; std::getline(csv, line); ++i) {
+    const std::vector<std::string> csv = lines_of(read(dir.path / "rows.csv"));
+    ASSERT_EQ(csv.size(), n + 1);
+    EXPECT_EQ(csv[0], "lon,lat,id,half");
+    for (std::size_t i = 0; i < n; ++i) {
         const std::string half = std::to_string(i / 2) + (i % 2 ? ".5" : "");
-        ASSERT_EQ(line, std::to_string(i % 180) + ",0.25,r" + std::to_string(i) + "," + half) << "row " << i;
+        ASSERT_EQ(csv[i + 1], std::to_string(i % 180) + ",0.25,r" + std::to_string(i) + "," + half) << "row " << i;
     }
-    EXPECT_EQ(i, n);
     const std::string json = read(dir.path / "rows.geojson");
     std::size_t features = 0, at = 0, last = 0;
     for (std::size_t k = 0; k < n; k += 9973) {  // a sample of rows, in increasing positions
@@ -307,15 +313,12 @@ TEST(Output, SelectKeepsTheNamedFieldsInTheirOrder) {
     WriteOptions no_geometry;
     no_geometry.csv_geometry = false;
     write_table(g, (dir.path / "rows.csv").string(), no_geometry);
-    std::istringstream csv(read(dir.path / "rows.csv"));
-    std::string line;
-    std::getline(csv, line);
-    EXPECT_EQ(line, "id,twice");
-    std::size_t i = 0;
-    for (; std::getline(csv, line); ++i) {
-        ASSERT_EQ(line, "r" + std::to_string(i) + "," + std::to_string(2 * i)) << "row " << i;
+    const std::vector<std::string> csv = lines_of(read(dir.path / "rows.csv"));
+    ASSERT_EQ(csv.size(), n + 1);
+    EXPECT_EQ(csv[0], "id,twice");
+    for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(csv[i + 1], "r" + std::to_string(i) + "," + std::to_string(2 * i)) << "row " << i;
     }
-    EXPECT_EQ(i, n);
     write_table(g, (dir.path / "rows.gpkg").string(), {});
     const SourceInfo info = describe_source((dir.path / "rows.gpkg").string());
     ASSERT_EQ(info.layers.size(), 1U);
@@ -341,6 +344,19 @@ TEST(Output, SelectKeepsTheNamedFieldsInTheirOrder) {
     ASSERT_EQ(none.features().size(), 3U);
     EXPECT_TRUE(none.features()[2].values.empty());
     EXPECT_EQ(g.features()[12345].geometry.points()[0].lon, 12345.0 - 68 * 180);
+}
+
+TEST(Output, GeoJsonTextIsAlwaysValidUtf8) {
+    // RFC 3629, as the reader checks it: a lead byte above F4, a surrogate (U+D800) and an
+    // overlong '/' each become U+FFFD byte by byte; valid 2-, 3- and 4-byte sequences stay.
+    OutputTable t("t", {{"name", FieldKind::Text}});
+    t.add(geo::Geometry::point({70.0, 40.0}),
+          {std::string("\xF5\x80\x80|\xED\xA0\x80|\xE0\x80\xAF|\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80")});
+    const std::string r = "\xEF\xBF\xBD";
+    EXPECT_NE(to_geojson(t, 7).find("\"name\":\"" + r + r + r + "|" + r + r + r + "|" + r + r + r +
+                                    "|\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\""),
+              std::string::npos)
+        << to_geojson(t, 7);
 }
 
 TEST(Output, GeoPackageAndFlatGeobufAreReadableByGdal) {
