@@ -9,9 +9,12 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -229,19 +232,41 @@ bool hit_before(const EdgeHit& x, const EdgeHit& y) noexcept {
            (x.distance_m == y.distance_m && x.geometry_id < y.geometry_id);
 }
 
-// Squared distance from p to item k's chord (a + t d, 0 <= t <= 1) in a leaf block. Inline
-// (GCC at -O2 otherwise calls it, once per item: the call costs as much as the arithmetic).
+// Squared distances from p to the chords of every slot of a leaf (a + t d, 0 <= t <= 1; unused
+// slots hold zeros), two slots at a time in SSE2 registers: half the instructions of one slot
+// at a time, with the same results (the same operations in the same order, each rounded as a
+// scalar one). The candidate scans spend most of their time here. Inline (GCC at -O2 otherwise
+// calls it: the call costs as much as the arithmetic).
 template <typename Leaf>
-inline double chord_distance2(const Leaf& leaf, std::size_t k, const Ecef& p) noexcept {
-    const double wx = p.x - leaf.ax[k];
-    const double wy = p.y - leaf.ay[k];
-    const double wz = p.z - leaf.az[k];
-    const double t = std::min(
-        1.0, std::max(0.0, (wx * leaf.dx[k] + wy * leaf.dy[k] + wz * leaf.dz[k]) * leaf.inv_length2[k]));
-    const double ox = wx - t * leaf.dx[k];
-    const double oy = wy - t * leaf.dy[k];
-    const double oz = wz - t * leaf.dz[k];
-    return ox * ox + oy * oy + oz * oz;
+inline void chord_distances2(const Leaf& leaf, const Ecef& p, std::array<double, fanout>& out) noexcept {
+    using Pair = double __attribute__((vector_size(16)));
+    static_assert(fanout % 2 == 0);
+    auto load = [](const std::array<double, fanout>& a, std::size_t k) {
+        Pair v;
+        std::memcpy(&v, &a[k], sizeof v);
+        return v;
+    };
+    const Pair px{p.x, p.x};
+    const Pair py{p.y, p.y};
+    const Pair pz{p.z, p.z};
+    const Pair zero{0.0, 0.0};
+    const Pair one{1.0, 1.0};
+    for (std::size_t k = 0; k < fanout; k += 2) {
+        const Pair dx = load(leaf.dx, k);
+        const Pair dy = load(leaf.dy, k);
+        const Pair dz = load(leaf.dz, k);
+        const Pair wx = px - load(leaf.ax, k);
+        const Pair wy = py - load(leaf.ay, k);
+        const Pair wz = pz - load(leaf.az, k);
+        Pair t = (wx * dx + wy * dy + wz * dz) * load(leaf.inv_length2, k);
+        t = zero < t ? t : zero;  // std::max(0.0, t)
+        t = t < one ? t : one;    // std::min(1.0, t)
+        const Pair ox = wx - t * dx;
+        const Pair oy = wy - t * dy;
+        const Pair oz = wz - t * dz;
+        const Pair r = ox * ox + oy * oy + oz * oz;
+        std::memcpy(&out[k], &r, sizeof r);
+    }
 }
 
 // Squared distance from p to box k of a node block. Inline, likewise.
@@ -352,6 +377,14 @@ struct EdgeIndex::Scratch::Impl {
     // so the upper bound of its distance from the next query point bounds that one's answer.
     const void* last_index = nullptr;
     Ecef last_nearest;
+    LonLat last_nearest_at{infinity, infinity};  // what last_nearest was worked out from
+    // Neighbouring points are often nearest the same vertex: convert only a new point.
+    void set_last_nearest(LonLat nearest) noexcept {
+        if (!(nearest == last_nearest_at)) {
+            last_nearest_at = nearest;
+            last_nearest = to_ecef(nearest);
+        }
+    }
     std::vector<RunEntry> candidates;
     std::vector<RunEntry> pending;
 
@@ -373,7 +406,10 @@ struct EdgeIndex::Scratch::Impl {
         LonLat b{infinity, infinity};
         EdgeNearest nearest;
     };
+    // The first `probe_count` entries are this query's (a query solves few edges: the scans
+    // stop there); once all are in use, the oldest is replaced.
     std::array<CachedProbe, 8> probes{};
+    std::size_t probe_count = 0;
     std::size_t next_probe = 0;
 
     // The geodesic lines of edges solved lately, by index and item, kept across queries:
@@ -394,7 +430,8 @@ struct EdgeIndex::Scratch::Impl {
         }
         return c.line;
     }
-    std::array<CachedEdge, 8> edges{};
+    std::array<CachedEdge, 8> edges{};  // likewise
+    std::size_t edge_count = 0;
     std::size_t next_edge = 0;
 
     void begin(std::size_t geometry_count) {
@@ -407,12 +444,10 @@ struct EdgeIndex::Scratch::Impl {
             std::fill(stamp.begin(), stamp.end(), 0);
             query = 1;
         }
-        for (CachedProbe& c : probes) {
-            c.vertex = {infinity, infinity};
-        }
-        for (CachedEdge& c : edges) {
-            c.a = {infinity, infinity};
-        }
+        probe_count = 0;
+        next_probe = 0;
+        edge_count = 0;
+        next_edge = 0;
         hits.clear();
     }
     [[nodiscard]] double best(std::uint32_t geometry) const noexcept {
@@ -423,9 +458,9 @@ struct EdgeIndex::Scratch::Impl {
         best_m[geometry] = distance_m;
     }
     [[nodiscard]] detail::VertexProbe lookup(LonLat vertex) const noexcept {
-        for (const CachedProbe& c : probes) {
-            if (c.vertex == vertex) {
-                return c.probe;
+        for (std::size_t i = 0; i < probe_count; ++i) {
+            if (probes[i].vertex == vertex) {
+                return probes[i].probe;
             }
         }
         return {};
@@ -436,10 +471,12 @@ struct EdgeIndex::Scratch::Impl {
         }
         probes[next_probe] = {vertex, probe};
         next_probe = (next_probe + 1) % probes.size();
+        probe_count = std::max(probe_count, next_probe == 0 ? probes.size() : next_probe);
     }
     // The solution for the edge a -> b or b -> a, if solved in this query.
     [[nodiscard]] std::optional<EdgeNearest> solved(const GeodesicEdge& edge) const noexcept {
-        for (const CachedEdge& c : edges) {
+        for (std::size_t i = 0; i < edge_count; ++i) {
+            const CachedEdge& c = edges[i];
             if (c.a == edge.a && c.b == edge.b) {
                 return c.nearest;
             }
@@ -454,6 +491,7 @@ struct EdgeIndex::Scratch::Impl {
     void remember(const GeodesicEdge& edge, const EdgeNearest& nearest) noexcept {
         edges[next_edge] = {edge.a, edge.b, nearest};
         next_edge = (next_edge + 1) % edges.size();
+        edge_count = std::max(edge_count, next_edge == 0 ? edges.size() : next_edge);
     }
 };
 
@@ -803,7 +841,7 @@ void find_containing(const DataT& d, LonLat p, ImplT& s) {
 
 // Solves item `pos` exactly, through the query's caches.
 template <typename DataT, typename ImplT>
-EdgeHit solve_item(const DataT& d, std::size_t pos, const Ecef& pe, LonLat p, ImplT& s) {
+EdgeHit solve_item(const DataT& d, std::size_t pos, const Ecef& p_true, LonLat p, ImplT& s) {
     const auto& item = d.exact[pos];
     EdgeNearest n;
     if (const std::optional<EdgeNearest> cached = s.solved(item.edge)) {
@@ -816,9 +854,8 @@ EdgeHit solve_item(const DataT& d, std::size_t pos, const Ecef& pe, LonLat p, Im
         const std::size_t k = pos % fanout;
         const Ecef a{leaf.ax[k], leaf.ay[k], leaf.az[k]};
         const Ecef b = plus(a, {leaf.dx[k], leaf.dy[k], leaf.dz[k]});
-        const double hint =
-            detail::edge_hint_m(d.frame.from_frame(pe), d.frame.from_frame(a),
-                                d.frame.from_frame(b), item.edge.length_m);
+        const double hint = detail::edge_hint_m(p_true, d.frame.from_frame(a), d.frame.from_frame(b),
+                                                item.edge.length_m);
         n = detail::nearest_on_edge(item.edge, p, hint, at_a, at_b, s.line_of(d.serial, pos));
         s.store(item.edge.a, at_a);
         s.store(item.edge.b, at_b);
@@ -848,7 +885,8 @@ void best_first(const DataT& d, LonLat p, ImplT& s, Threshold&& threshold, Offer
     if (d.levels.empty()) {
         return;
     }
-    const Ecef pe = d.frame.to_frame(to_ecef(p));
+    const Ecef p_true = to_ecef(p);
+    const Ecef pe = d.frame.to_frame(p_true);
     auto& heap = s.heap;
     auto& runs = s.runs;
     heap.clear();
@@ -894,7 +932,7 @@ void best_first(const DataT& d, LonLat p, ImplT& s, Threshold&& threshold, Offer
         if (entry.level == 0) {
             const std::uint32_t g = d.leaves[entry.index / fanout].geometry[entry.index % fanout];
             if (entry.bound_m < s.best(g)) {
-                const EdgeHit hit = solve_item(d, entry.index, pe, p, s);
+                const EdgeHit hit = solve_item(d, entry.index, p_true, p, s);
                 if (hit.distance_m <= threshold()) {
                     offer(hit);
                 }
@@ -911,9 +949,7 @@ void best_first(const DataT& d, LonLat p, ImplT& s, Threshold&& threshold, Offer
         const std::size_t begin = runs.size();
         if (entry.level == 1) {
             const auto& leaf = d.leaves[entry.index];
-            for (std::size_t i = 0; i < fanout; ++i) {
-                distance2[i] = chord_distance2(leaf, i, pe);
-            }
+            chord_distances2(leaf, pe, distance2);
             for (std::size_t i = 0; i < leaf.count; ++i) {
                 const double reach = leaf.reach_m[i];
                 const double most = limit + reach;  // chord distances beyond this cannot qualify
@@ -1130,10 +1166,14 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
                 }
                 const auto& leaf = d.leaves[leaf_index];
                 const std::size_t first = std::size_t{leaf_index} * fanout;
+                std::array<double, fanout> distance2;
+                chord_distances2(leaf, pe, distance2);
                 for (std::size_t k = 0; k < leaf.count; ++k) {
-                    const double lb =
-                        std::max(0.0, std::sqrt(chord_distance2(leaf, k, pe)) - leaf.reach_m[k]);
-                    if (lb <= cutoff_m) {
+                    // sqrt(d2) - reach <= cutoff, without a square root for the items it rejects.
+                    const double d2 = distance2[k];
+                    const double most = cutoff_m + leaf.reach_m[k];
+                    if (d2 <= most * most) {
+                        const double lb = std::max(0.0, std::sqrt(d2) - leaf.reach_m[k]);
                         pending.push_back({lb, 0, static_cast<std::uint32_t>(first + k)});
                     }
                 }
@@ -1148,14 +1188,14 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
                 if (best && item.bound_m > best->distance_m) {
                     break;
                 }
-                const EdgeHit hit = solve_item(d, item.index, pe, p, s);
+                const EdgeHit hit = solve_item(d, item.index, p_true, p, s);
                 if (!best || hit_before(hit, *best)) {
                     best = hit;
                 }
             }
             if (best) {
                 s.last_index = &d;
-                s.last_nearest = to_ecef(best->nearest);
+                s.set_last_nearest(best->nearest);
             }
             return within_limit(best);
         }
@@ -1208,7 +1248,7 @@ std::optional<EdgeHit> EdgeIndex::nearest_in_batch(LonLat p, Scratch::Impl& s,
         s.anchor_distance_m = hit.distance_m;
         s.anchor_slack_m = slack_m;
         s.last_index = &d;
-        s.last_nearest = to_ecef(hit.nearest);
+        s.set_last_nearest(hit.nearest);
     }
     return within_limit(hit);
 }
@@ -1236,34 +1276,48 @@ void EdgeIndex::nearest_each(
     if (points.empty()) {
         return;
     }
-    // Morton order of longitude and latitude (21 bits each) brings neighbours together. The
-    // keys and the points' extent are worked out, and the keys sorted, on every core.
-    std::vector<std::pair<std::uint64_t, std::size_t>> order;
-    reserve_fresh(order, points.size(), threads);
-    order.resize(points.size());
+    // Morton order brings neighbours together. Each point's key (16 bits of longitude and 16
+    // of latitude across the points' own extent: cells of 8 by 4 m over the Fergana Valley)
+    // and index share one 64-bit word, so that the order is 8 bytes a point, and its radix
+    // sort four passes of 32-bit keys; equal keys keep their points in index order. The
+    // extent, the keys and the sort are worked out on every core.
+    if (points.size() > std::numeric_limits<std::uint32_t>::max()) {
+        throw std::length_error("EdgeIndex::nearest_each: more than 4,294,967,295 points in one batch");
+    }
     constexpr std::size_t grain = 65536;
     std::vector<Box> extents(worker_count(points.size(), grain, threads));
     parallel_for(points.size(), grain, threads, [&](std::size_t begin, std::size_t end, unsigned worker) {
         Box& extent = extents[worker];
         for (std::size_t i = begin; i < end; ++i) {
-            const LonLat q = points[i];
-            if (valid(q)) {
-                extent.extend(q);
-            }
-            auto quantise = [](double v, double lo, double span) {
-                const double f = std::clamp((v - lo) / span, 0.0, 1.0);
-                return static_cast<std::uint64_t>(f * 2097151.0);
-            };
-            const std::uint64_t x = valid(q) ? quantise(q.lon, -180.0, 360.0) : 0;
-            const std::uint64_t y = valid(q) ? quantise(q.lat, -90.0, 180.0) : 0;
-            order[i] = {even_bits(x) | (even_bits(y) << 1U), i};
+            if (valid(points[i])) extent.extend(points[i]);
         }
     });
     Box extent;
     for (const Box& e : extents) {
         if (!e.empty()) extent.extend(e);
     }
-    radix_sort(order, 42, [](const std::pair<std::uint64_t, std::size_t>& item) { return item.first; }, threads);
+    std::vector<std::uint64_t> order;
+    reserve_fresh(order, points.size(), threads);
+    order.resize(points.size());
+    {
+        const double lon0 = extent.empty() ? 0.0 : extent.min_lon;
+        const double lat0 = extent.empty() ? 0.0 : extent.min_lat;
+        const double lon_scale = extent.empty() || !(extent.max_lon > lon0) ? 0.0 : 65535.0 / (extent.max_lon - lon0);
+        const double lat_scale = extent.empty() || !(extent.max_lat > lat0) ? 0.0 : 65535.0 / (extent.max_lat - lat0);
+        parallel_for(points.size(), grain, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+            for (std::size_t i = begin; i < end; ++i) {
+                const LonLat q = points[i];
+                std::uint64_t key = 0;  // invalid points first: they are answered without a search
+                if (valid(q)) {
+                    const auto x = static_cast<std::uint64_t>(std::clamp((q.lon - lon0) * lon_scale, 0.0, 65535.0));
+                    const auto y = static_cast<std::uint64_t>(std::clamp((q.lat - lat0) * lat_scale, 0.0, 65535.0));
+                    key = even_bits(x) | (even_bits(y) << 1U);
+                }
+                order[i] = (key << 32U) | i;
+            }
+        });
+    }
+    radix_sort(order, 32, [](std::uint64_t item) { return item >> 32U; }, threads);
     // Reusing candidates pays only when a slack's reach holds several points: mean spacing
     // under 2 km, from the points' extent (cos(lat) shrinks the longitude span).
     bool reuse = false;
@@ -1275,8 +1329,13 @@ void EdgeIndex::nearest_each(
                                 std::max(1e-6, (extent.max_lat - extent.min_lat) * km_per_deg);
         reuse = std::sqrt(area_km2 / static_cast<double>(points.size())) < 2.0;
     }
+    // The points are read in Morton order, all over their array: a cache miss each, which the
+    // thousands of instructions of a query keep the processor from overlapping. Ask for the
+    // point a few queries ahead.
+    constexpr std::size_t ahead = 4;
     query_all(points.size(), threads, [&](std::size_t i, Scratch& scratch) {
-        const std::size_t index = order[i].second;
+        if (i + ahead < order.size()) __builtin_prefetch(&points[order[i + ahead] & 0xffffffffU]);
+        const std::size_t index = order[i] & 0xffffffffU;
         sink(index, nearest_in_batch(points[index], *scratch.m_impl, options, reuse));
     });
 }

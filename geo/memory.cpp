@@ -30,7 +30,7 @@ void advise_huge_pages(const void* data, std::size_t bytes) noexcept {
 void prefault(void* data, std::size_t bytes, unsigned threads) {
     constexpr std::size_t page = 4096;
     constexpr std::size_t pages_per_chunk = 512;  // 2 MiB: a huge page, touched by one thread
-    if (data == nullptr || bytes < (std::size_t{16} << 20U)) return;
+    if (data == nullptr || bytes < (std::size_t{4} << 20U)) return;
     auto* const begin = static_cast<volatile unsigned char*>(data);
     const std::size_t pages = (bytes + page - 1) / page;
     geo::parallel_for(pages, pages_per_chunk, threads, [begin](std::size_t first, std::size_t end, unsigned) {

@@ -25,7 +25,7 @@ void advise_huge_pages(const void* data, std::size_t bytes) noexcept;
 /// per hardware thread), so that the kernel's zeroing of fresh pages, a quarter of a second
 /// per 300 MB on the machines measured, is shared by the cores instead of falling on the one
 /// thread that fills the array. For raw storage that holds no objects yet: the capacity of a
-/// vector before resize(), say. Below 16 MiB it does nothing.
+/// vector before resize(), say. Below 4 MiB it does nothing.
 void prefault(void* data, std::size_t bytes, unsigned threads = 0);
 
 /// Makes room for `extra` more elements at the end of `v`, a very large array about to be
