@@ -400,6 +400,16 @@ void RoleReader::bind_fields() {
         }
         return -1;
     };
+    // Incident fields the command will not use (LoadOptions::incident_fields_unused), unless
+    // needed to name a feature or to filter on.
+    auto unused = [&](std::string_view name) {
+        if (m_role != Role::Incidents || name == "id") return false;
+        if (name == "date" && (m_options.incidents_from || m_options.incidents_to)) return false;
+        if (name == "type" && !m_options.incident_types.empty()) return false;
+        const auto& list = m_options.incident_fields_unused;
+        return std::find(list.begin(), list.end(), name) != list.end();
+    };
+    std::vector<std::string> ignored;  // source field names GDAL need not read
     for (const CanonicalField& field : m_spec.fields) {
         FieldBinding b;
         if (const auto m = mapping.find(std::string(field.name)); m != mapping.end()) {
@@ -424,15 +434,35 @@ void RoleReader::bind_fields() {
             const OGRFieldType type = defn->GetFieldDefn(b.index)->GetType();
             b.is_date = type == OFTDate || type == OFTDateTime;
             used.insert(b.index);
+            if (unused(field.name)) {
+                ignored.push_back(b.source_name);
+                b.index = -1;  // never asked for: the feature holds no value
+            }
         }
         m_bindings.push_back(std::move(b));
     }
+    const bool attributes_unused = m_role == Role::Incidents && m_options.incident_attributes_unused;
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         const std::string name = lower(defn->GetFieldDefn(i)->GetNameRef());
         const bool coordinate = m_origin.driver == "CSV" &&
                                 (name == "lon" || name == "lng" || name == "long" || name == "longitude" ||
                                  name == "lat" || name == "latitude" || name == "x" || name == "y" || name == "wkt");
-        if (used.count(i) == 0 && !coordinate) m_attribute_fields.push_back(i);
+        if (used.count(i) != 0 || coordinate) continue;
+        if (attributes_unused) {
+            ignored.push_back(defn->GetFieldDefn(i)->GetNameRef());
+        } else {
+            m_attribute_fields.push_back(i);
+        }
+    }
+    if (!ignored.empty()) {
+        // A GeoPackage or PostGIS source leaves these columns out of its query. A driver that
+        // cannot ignore fields reads them, and they go unused all the same.
+        std::vector<const char*> names;
+        for (const std::string& name : ignored) names.push_back(name.c_str());
+        names.push_back(nullptr);
+        CPLErrorReset();
+        (void)m_layer->SetIgnoredFields(names.data());
+        CPLErrorReset();
     }
 }
 

@@ -69,6 +69,15 @@ struct LoadOptions {
     std::optional<Date> incidents_from;
     std::optional<Date> incidents_to;
     std::vector<std::string> incident_types;
+
+    /// Incidents only: what of them no output of the command will use (its --select leaves
+    /// it out), so that it is neither read nor checked, as ogr2ogr -select reads only what it
+    /// is asked for. Canonical field names ("type", "precision_m", ...), and the source's
+    /// other fields (the attributes). The source's query leaves those columns out (GDAL's
+    /// ignored fields), and the incidents hold them empty. Never the id, nor a field that
+    /// incidents_from, incidents_to or incident_types filter on.
+    std::vector<std::string> incident_fields_unused;
+    bool incident_attributes_unused = false;
 };
 
 /// Parses "incidents.id=tkid" into options.fields. Throws UsageError naming the problem.

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 namespace fergana::testing {
 
@@ -130,6 +132,34 @@ TEST(ProximityMeasure, UnknownQuantityIsAUsageError) {
     const CliResult r = run_fergana("proximity -q --measure border,elevation " + fixture_data());
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("elevation"), std::string::npos) << r.err;
+}
+
+TEST(ProximityMeasure, SelectReadsOnlyTheIncidentFieldsItNeeds) {
+    // mid-edge's count is 'many', not a number: an error when the count is read, which the
+    // selected fields decide (marker-size is made from it).
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fergana_select_reads";
+    std::filesystem::create_directories(dir);
+    std::string incidents = slurp(fixture + "fixture_incidents.csv");
+    const std::string row = "mid-edge,2022-09-14,shelling,3,";
+    ASSERT_NE(incidents.find(row), std::string::npos);
+    incidents.replace(incidents.find(row), row.size(), "mid-edge,2022-09-14,shelling,many,");
+    const std::filesystem::path bad = dir / "incidents.csv";
+    std::ofstream(bad) << incidents;
+    const std::string data = "--data " + fixture + "fixture_countries.geojson --borders " + fixture +
+                             "fixture_borders.geojson --incidents " + bad.string();
+    const std::string out = (dir / "d.csv").string();
+    const std::string run = "proximity -q --overwrite --measure border -o " + out + " " + data;
+
+    const CliResult everything = run_fergana(run);
+    EXPECT_EQ(everything.exit_code, 1);
+    EXPECT_NE(everything.err.find("'many' is not a whole number"), std::string::npos) << everything.err;
+    const CliResult marker = run_fergana(run + " --select id,marker-size");
+    EXPECT_EQ(marker.exit_code, 1);
+
+    const CliResult lean = run_fergana(run + " --select id,border_distance_m");
+    ASSERT_EQ(lean.exit_code, 0) << lean.err;
+    EXPECT_NE(slurp(out).find("\nmid-edge,1704.51\n"), std::string::npos) << slurp(out);
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace fergana::testing

@@ -288,4 +288,51 @@ TEST(Load, InvalidUtf8IsReplacedAndReported) {
     EXPECT_EQ(reported, 4U);  // one per repaired feature
 }
 
+TEST(Load, UnusedIncidentFieldsAreNeitherReadNorChecked) {
+    // What a command's --select leaves out of the incidents (LoadOptions::incident_fields_unused)
+    // is not read, so a bad value there is not reported either: 'many' is not a count.
+    testing::TempDir dir("unused");
+    const std::string path = (dir.path / "incidents.csv").string();
+    std::ofstream(path) << "id,lon,lat,date,type,fatalities,precision_m,note\n"
+                           "a,70.1,40.1,2022-09-14,Shelling,many,25,seen from the road\n";
+    LoadOptions o;
+    o.roles[Role::Incidents].source = path;
+    o.wanted = {Role::Incidents};
+    o.keep_going = true;  // the bad count is an error: keep it as a finding
+    auto bad_numbers = [](const Dataset& d) {
+        return std::count_if(d.findings.list().begin(), d.findings.list().end(),
+                             [](const Finding& f) { return f.code == "bad_number"; });
+    };
+
+    const Dataset all = load_dataset(o);
+    ASSERT_EQ(all.incidents.features.size(), 1U);
+    const Incident& full = all.incidents.features[0];
+    EXPECT_EQ(full.type, "shelling");
+    EXPECT_EQ(full.precision_m, 25.0);
+    ASSERT_EQ(full.details().attributes.size(), 1U);
+    EXPECT_EQ(bad_numbers(all), 1);
+
+    o.incident_fields_unused = {"id", "date", "type", "fatalities", "precision_m"};
+    o.incident_attributes_unused = true;
+    const Dataset some = load_dataset(o);
+    ASSERT_EQ(some.incidents.features.size(), 1U);
+    const Incident& lean = some.incidents.features[0];
+    EXPECT_EQ(lean.id, "a");  // the id names features in messages: always read
+    EXPECT_FALSE(lean.date.has_value());  // not read: undated
+    EXPECT_EQ(lean.type, "");
+    EXPECT_FALSE(lean.precision_m.has_value());
+    EXPECT_TRUE(lean.details().empty());
+    EXPECT_EQ(bad_numbers(some), 0);
+    EXPECT_EQ(lean.position, full.position);
+
+    // A field the source is filtered on is read all the same.
+    o.incident_types = {"shelling"};
+    o.incidents_from = Date::from_ymd(2022, 1, 1);
+    const Dataset filtered = load_dataset(o);
+    ASSERT_EQ(filtered.incidents.features.size(), 1U);
+    EXPECT_EQ(filtered.incidents.features[0].type, "shelling");
+    ASSERT_TRUE(filtered.incidents.features[0].date.has_value());
+    EXPECT_EQ(filtered.incidents.features[0].date->to_string(), "2022-09-14");
+}
+
 }  // namespace fergana::layers
