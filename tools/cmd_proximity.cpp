@@ -120,7 +120,9 @@ public:
 
         if (!m_measure.empty()) provenance.set("measure", m_measure);
         if (m_output.wanted()) {
-            m_output.write(proximity_table(data, result, m_options.measure), provenance);
+            m_output.write(proximity_table(data, result, m_options.measure,
+                                           [this](std::string_view f) { return m_output.wants(f); }),
+                           provenance);
         } else {
             print(context.out, data, result);
         }

@@ -121,7 +121,7 @@ std::string enclave_water(const analysis::EnclaveInput& in, const analysis::Dete
 }  // namespace
 
 layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result,
-                                    const analysis::ProximityMeasures& measure) {
+                                    const analysis::ProximityMeasures& measure, const FieldWanted& wanted) {
     // The columns of what was measured, in this order; everything measured: all of them.
     std::vector<layers::OutputField> fields = {{"id", FieldKind::Text}, {"date", FieldKind::Text}, {"type", FieldKind::Text}};
     if (measure.side) fields.insert(fields.end(), {{"side", FieldKind::Text}, {"side_enclave", FieldKind::Text}});
@@ -152,40 +152,54 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
     }
     fields.insert(fields.end(), {{"marker-color", FieldKind::Text}, {"marker-size", FieldKind::Text}});
     // Rows are made as they are written: a million of them never sit in memory as values.
+    // Only the wanted fields are filled (the others are never read): of W1's 15 columns,
+    // --select keeps three.
+    std::vector<char> want(fields.size());
+    for (std::size_t k = 0; k < fields.size(); ++k) want[k] = !wanted || wanted(fields[k].name) ? 1 : 0;
     const DateTexts& dates = DateTexts::get();  // made before the rows, on one thread
     return layers::OutputTable::generated(
         "proximity", std::move(fields), result.rows.size(), true,
-        [&data, &result, measure, &dates](std::size_t n, layers::OutputFeature& out) {
+        [&data, &result, measure, &dates, want = std::move(want)](std::size_t n, layers::OutputFeature& out) {
             const analysis::ProximityRow& row = result.rows[n];
             const analysis::ProximityMore& more = result.more_of(n);
             const layers::Incident& i = data.incidents.features[row.incident];
-            std::vector<Value>& v = out.values;  // sized to the fields, all NULL
+            std::vector<Value>& v = out.values;  // sized to the fields, the wanted ones NULL
             std::size_t k = 0;
-            v[k++] = layers::TextView{i.id};
-            if (i.date) v[k] = dates.text(*i.date);
+            if (want[k]) v[k] = layers::TextView{i.id};
             ++k;
-            v[k++] = view_or_null(i.type);
+            if (want[k] && i.date) v[k] = dates.text(*i.date);
+            ++k;
+            if (want[k]) v[k] = view_or_null(i.type);
+            ++k;
             if (measure.side) {
-                v[k++] = view_or_null(more.side_iso3);
-                v[k++] = view_or_null(more.side_enclave);
+                if (want[k]) v[k] = view_or_null(more.side_iso3);
+                if (want[k + 1]) v[k + 1] = view_or_null(more.side_enclave);
+                k += 2;
             }
             if (measure.border) {
-                v[k++] = view_or_null(row.border_pair(data));
+                if (want[k]) v[k] = view_or_null(row.border_pair(data));
+                ++k;
                 if (row.border) {
-                    v[k] = row.border->distance_m;
-                    v[k + 1] = row.border->point.lon;
-                    v[k + 2] = row.border->point.lat;
+                    if (want[k]) v[k] = row.border->distance_m;
+                    if (want[k + 1]) v[k + 1] = row.border->point.lon;
+                    if (want[k + 2]) v[k + 2] = row.border->point.lat;
                 }
                 k += 3;
-                v[k++] = opt(i.precision_m);
-                if (const auto bounds = row.border_bounds(data)) {
-                    v[k] = bounds->min_m;
-                    v[k + 1] = bounds->max_m;
-                    v[k + 2] = bounds->may_be_across;
+                if (want[k]) v[k] = opt(i.precision_m);
+                ++k;
+                if (want[k] || want[k + 1] || want[k + 2]) {
+                    if (const auto bounds = row.border_bounds(data)) {
+                        v[k] = bounds->min_m;
+                        v[k + 1] = bounds->max_m;
+                        v[k + 2] = bounds->may_be_across;
+                    }
                 }
                 k += 3;
             }
-            if (measure.disputed) v[k++] = opt(more.disputed_distance_m);
+            if (measure.disputed) {
+                if (want[k]) v[k] = opt(more.disputed_distance_m);
+                ++k;
+            }
             if (measure.water) {
                 if (more.water) {
                     const layers::WaterFeature& w = data.water.features[more.water->index];
@@ -213,9 +227,10 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
                 k += 3;
             }
             // Both are views of static texts.
-            v[k++] = layers::TextView{incident_colour(i.type)};
-            v[k++] = layers::TextView{incident_marker_size(i.details().fatalities)};
-            assert(k == v.size());  // every field filled, in the order of `fields`
+            if (want[k]) v[k] = layers::TextView{incident_colour(i.type)};
+            if (want[k + 1]) v[k + 1] = layers::TextView{incident_marker_size(i.details().fatalities)};
+            k += 2;
+            assert(k == v.size());  // every field passed, in the order of `fields`
             if (out.geometry.type() == geo::GeometryType::Point && out.geometry.points().size() == 1) {
                 out.geometry.points()[0] = i.position;  // the previous row's point, reused
             } else {

@@ -18,9 +18,9 @@ namespace fergana::tools {
 using FieldWanted = std::function<bool(std::string_view field)>;
 
 /// One point per incident with its proximities (`fergana proximity`): the columns of the
-/// quantities measured (default: all).
+/// quantities measured (default: all). Fields not wanted are left NULL.
 layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result,
-                                    const analysis::ProximityMeasures& measure = {});
+                                    const analysis::ProximityMeasures& measure = {}, const FieldWanted& wanted = {});
 /// One point per settlement in reach (`fergana affected`). The incident_ids lists (at 1e6
 /// incidents, 1.7 million ids) are made only when wanted.
 layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& result,

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <map>
 
 namespace fergana::testing {
 
@@ -159,6 +161,52 @@ TEST(ProximityMeasure, SelectReadsOnlyTheIncidentFieldsItNeeds) {
     const CliResult lean = run_fergana(run + " --select id,border_distance_m");
     ASSERT_EQ(lean.exit_code, 0) << lean.err;
     EXPECT_NE(slurp(out).find("\nmid-edge,1704.51\n"), std::string::npos) << slurp(out);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(ProximityMeasure, SelectedFieldsHoldTheFullRunsValues) {
+    // A selection fills only its fields: each must hold the full output's value, whatever the
+    // order and wherever the field sits in the full row. The fixture's cells hold no commas.
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fergana_select_values";
+    std::filesystem::create_directories(dir);
+    const std::string out = (dir / "d.csv").string();
+    auto table = [&](const std::string& select) {
+        const CliResult r = run_fergana("proximity -q --overwrite -o " + out + select + " " + fixture_data());
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::map<std::string, std::map<std::string, std::string>> rows;  // id -> field -> text
+        std::istringstream text(slurp(out));
+        std::string line;
+        std::vector<std::string> header;
+        while (std::getline(text, line)) {
+            std::vector<std::string> cells;
+            std::istringstream cells_text(line);
+            for (std::string cell; std::getline(cells_text, cell, ',');) cells.push_back(cell);
+            if (line.back() == ',') cells.emplace_back();
+            if (header.empty()) {
+                header = cells;
+                continue;
+            }
+            EXPECT_EQ(cells.size(), header.size()) << line;
+            std::map<std::string, std::string> row;
+            for (std::size_t k = 0; k < cells.size() && k < header.size(); ++k) row[header[k]] = cells[k];
+            rows[row["id"]] = row;
+        }
+        return rows;
+    };
+    const auto full = table("");
+    ASSERT_EQ(full.size(), 5U);
+    const std::vector<std::string> picked = {"marker-size", "border_distance_min_m", "type", "id", "water_distance_m",
+                                             "precision_m", "may_be_across_border", "border_lat", "date",
+                                             "settlement_name", "border_pair", "side", "marker-color"};
+    std::string select;
+    for (const std::string& f : picked) select += (select.empty() ? " --select " : ",") + f;
+    const auto some = table(select);
+    ASSERT_EQ(some.size(), full.size());
+    for (const auto& [id, row] : some) {
+        ASSERT_EQ(row.size(), picked.size()) << id;
+        for (const std::string& f : picked) EXPECT_EQ(row.at(f), full.at(id).at(f)) << id << " " << f;
+    }
+    EXPECT_EQ(some.at("mid-edge").at("border_pair"), "KGZ-TJK");
     std::filesystem::remove_all(dir);
 }
 
