@@ -81,7 +81,7 @@ struct FieldBinding {
 /// A feature as read, before it becomes a typed feature: geometry in WGS84 and
 /// the canonical fields as text (nullopt when NULL or absent).
 struct RawFeature {
-    std::string fid;
+    GIntBig fid_number = 0;
     geo::Geometry geometry;
     std::vector<std::optional<std::string>> values;  // in RoleSpec::fields order
     /// A date-typed source field's value, as read (its `values` slot is then empty).
@@ -94,8 +94,11 @@ struct RawFeature {
     /// message needs it; call it before the label's value is moved out.
     [[nodiscard]] std::string label() const {
         if (label_field < values.size() && values[label_field]) return std::string(trim(*values[label_field]));
-        return fid;
+        return fid();
     }
+    /// The source FID as text: what names a feature without an id. Made when asked (of a
+    /// million incidents with ids, none is).
+    [[nodiscard]] std::string fid() const { return std::to_string(fid_number); }
 };
 
 /// Databases opened once per load and shared by the roles read from them: a connection
@@ -230,7 +233,7 @@ private:
     // The feature `raw` names the feature in messages (its label is made only for one).
     bool accept(const geo::Geometry& g, const RawFeature& raw);
     /// The text, with invalid UTF-8 bytes replaced by U+FFFD (reported as a repair).
-    std::string valid_utf8(const char* text, const std::string& fid, const std::string& field);
+    std::string valid_utf8(const char* text, const RawFeature& raw, const std::string& field);
     bool check_coordinates(const geo::Geometry& g, const RawFeature& raw);
     void repair(geo::Geometry& g, const RawFeature& raw);
     void add(Severity severity, std::string code, const std::string& fid, std::string message, std::string hint = {},
@@ -597,7 +600,7 @@ bool is_valid_utf8(std::string_view s) noexcept {
 }
 }  // namespace
 
-std::string RoleReader::valid_utf8(const char* text, const std::string& fid, const std::string& field) {
+std::string RoleReader::valid_utf8(const char* text, const RawFeature& raw, const std::string& field) {
     const std::string_view s(text);
     if (is_valid_utf8(s)) return std::string(s);  // nearly always: one copy, no per-byte appends
     std::string out;
@@ -614,7 +617,7 @@ std::string RoleReader::valid_utf8(const char* text, const std::string& fid, con
         }
     }
     if (repaired) {
-        add(Severity::Repair, "invalid_utf8", fid, "text is not valid UTF-8: invalid bytes replaced by U+FFFD",
+        add(Severity::Repair, "invalid_utf8", raw.fid(), "text is not valid UTF-8: invalid bytes replaced by U+FFFD",
             "re-encode the source as UTF-8 (for Shapefiles, check the .cpg)", field);
     }
     return out;
@@ -717,7 +720,7 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         }
         // One RawFeature for the whole read: its buffers are reused; fn may move members out,
         // and each is set again here.
-        raw.fid = std::to_string(feature->GetFID());
+        raw.fid_number = feature->GetFID();
         raw.attributes.clear();
         for (std::size_t i = 0; i < m_bindings.size(); ++i) {
             const FieldBinding& b = m_bindings[i];
@@ -734,7 +737,7 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
                 if (date) continue;
                 value = std::string(feature->GetFieldAsString(b.index));
             } else {
-                value = valid_utf8(feature->GetFieldAsString(b.index), raw.fid, b.source_name);
+                value = valid_utf8(feature->GetFieldAsString(b.index), raw, b.source_name);
             }
         }
         raw.label_field = raw.values.size();
@@ -805,7 +808,7 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         for (int index : m_attribute_fields) {
             if (feature->IsFieldSetAndNotNull(index)) {
                 raw.attributes.emplace_back(feature->GetFieldDefnRef(index)->GetNameRef(),
-                                            valid_utf8(feature->GetFieldAsString(index), raw.fid,
+                                            valid_utf8(feature->GetFieldAsString(index), raw,
                                                        feature->GetFieldDefnRef(index)->GetNameRef()));
             }
         }
@@ -1026,7 +1029,7 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
         field_position(incidents, "precision_m")};
     Incident i;
     i.id = m.take(raw, f.id);
-    if (i.id.empty()) i.id = raw.fid;
+    if (i.id.empty()) i.id = raw.fid();
     if (const auto day = raw.dates[f.date]) {
         i.date = DateRange{*day, *day};
     } else if (const std::string date = m.take(raw, f.date); !date.empty()) {
@@ -1211,13 +1214,13 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             reader.read(
                 [&](RawFeature&& raw) {
                     Country c;
-                    c.ref.id = raw.fid;
+                    c.ref.id = raw.fid();
                     c.iso3 = m.text(raw, "iso3");
                     for (char& ch : c.iso3) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
                     if (c.iso3.empty())
                         m.error(raw, {}, "missing_field", "iso3", "no ISO3 code",
                                 "map the field with --field countries.iso3=FIELD");
-                    c.ref.id = c.iso3.empty() ? raw.fid : c.iso3;
+                    c.ref.id = c.iso3.empty() ? raw.fid() : c.iso3;
                     c.name = m.text(raw, "name");
                     c.source = m.text(raw, "source");
                     c.valid = m.validity(raw, c.ref.id);
@@ -1232,7 +1235,7 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             reader.read(
                 [&](RawFeature&& raw) {
                     Border b;
-                    b.ref.id = raw.fid;
+                    b.ref.id = raw.fid();
                     b.pair = normalise_pair(m.text(raw, "pair"));
                     b.source = m.text(raw, "source");
                     const std::string status = lower(m.text(raw, "status"));
@@ -1244,7 +1247,7 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
                         m.error(raw, {}, "bad_status", "status", "'" + status + "' is not a border status",
                                 "use agreed, delimited, demarcated, disputed or unknown");
                     }
-                    b.valid = m.validity(raw, raw.fid);
+                    b.valid = m.validity(raw, raw.fid());
                     b.geometry = std::move(raw.geometry);
                     b.attributes = std::move(raw.attributes);
                     data.borders.features.push_back(std::move(b));
@@ -1256,14 +1259,14 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
             reader.read(
                 [&](RawFeature&& raw) {
                     Claim c;
-                    c.ref.id = raw.fid;
+                    c.ref.id = raw.fid();
                     c.claimant = m.text(raw, "claimant");
                     if (c.claimant.empty())
                         m.error(raw, {}, "missing_field", "claimant", "no claimant",
                                 "map the field with --field claims.claimant=FIELD");
                     c.pair = normalise_pair(m.text(raw, "pair"));
                     c.source = m.text(raw, "source");
-                    c.valid = m.validity(raw, raw.fid);
+                    c.valid = m.validity(raw, raw.fid());
                     c.geometry = std::move(raw.geometry);
                     c.attributes = std::move(raw.attributes);
                     data.claims.features.push_back(std::move(c));
@@ -1276,7 +1279,7 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
                 [&](RawFeature&& raw) {
                     Enclave e;
                     e.name = m.text(raw, "name");
-                    e.ref.id = e.name.empty() ? raw.fid : e.name;
+                    e.ref.id = e.name.empty() ? raw.fid() : e.name;
                     e.owner = m.text(raw, "owner");
                     e.host = m.text(raw, "host");
                     e.source = m.text(raw, "source");
@@ -1294,7 +1297,7 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
                     WaterFeature w;
                     w.id = m.text(raw, "id");
                     w.ref.id = Maker::display_id(w.id, raw);
-                    if (w.id.empty()) w.id = raw.fid;
+                    if (w.id.empty()) w.id = raw.fid();
                     w.name = m.text(raw, "name");
                     w.kind = lower(m.text(raw, "kind"));
                     w.source = m.text(raw, "source");
@@ -1316,7 +1319,7 @@ void load_role(Role role, const RoleSource& where, bool explicit_source, const L
                     Settlement s;
                     s.id = m.text(raw, "id");
                     s.ref.id = Maker::display_id(s.id, raw);
-                    if (s.id.empty()) s.id = raw.fid;
+                    if (s.id.empty()) s.id = raw.fid();
                     s.name = m.text(raw, "name");
                     s.country = m.text(raw, "country");
                     s.population = m.integer(raw, s.id, "population");
