@@ -67,6 +67,17 @@ public:
         m_load.incident_types = m_filter.types;
         m_options.threads = parse_threads(m_threads);
         m_load.threads = m_options.threads;
+        if (m_output.wanted() && m_output.selects() && m_per_incident.empty() && m_summary.empty()) {
+            // What the selected fields do not need of the incidents is not read (as proximity
+            // does): their types only for --radius-by-type, their dates only for first_date and
+            // last_date. The summary and the per-incident file need them all.
+            auto& unused = m_load.incident_fields_unused;
+            if (m_options.radius_by_type.empty()) unused.push_back("type");
+            if (!m_output.wants("first_date") && !m_output.wants("last_date")) unused.push_back("date");
+            unused.insert(unused.end(),
+                          {"precision_m", "fatalities", "injured", "displaced", "description", "source"});
+            m_load.incident_attributes_unused = true;
+        }
         m_options.per_incident = !m_per_incident.empty();
         if (!m_per_incident.empty()) (void)layers::format_for(m_per_incident);
         for (const auto& [option, value] : {std::pair{"--per-incident", &m_per_incident}, std::pair{"--summary", &m_summary}}) {

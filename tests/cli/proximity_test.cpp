@@ -155,6 +155,36 @@ TEST(Affected, SelectedFieldsKeepTheirValues) {
     EXPECT_NEAR(features[0]["properties"]["nearest_incident_distance_m"].get<double>(), 5000.0, 0.005);
 }
 
+TEST(Affected, SelectReadsOnlyTheIncidentFieldsItNeeds) {
+    // at-5km's date is not a date: an error when dates are read, which first_date and
+    // last_date need, and the count does not.
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fergana_affected_reads";
+    std::filesystem::create_directories(dir);
+    std::string incidents = slurp(fixture + "fixture_incidents.csv");
+    const std::string row = "at-5km,2021-04-29,";
+    ASSERT_NE(incidents.find(row), std::string::npos);
+    incidents.replace(incidents.find(row), row.size(), "at-5km,2021-04-31,");
+    const std::filesystem::path bad = dir / "incidents.csv";
+    std::ofstream(bad) << incidents;
+    const std::string run = "affected -q --radius 5km -o - --settlements " + fixture +
+                            "fixture_settlements.csv --incidents " + bad.string();
+
+    const CliResult everything = run_fergana(run);
+    EXPECT_EQ(everything.exit_code, 1);
+    EXPECT_NE(everything.err.find("2021-04-31"), std::string::npos) << everything.err;
+    EXPECT_EQ(run_fergana(run + " --select id,first_date").exit_code, 1);
+    EXPECT_EQ(run_fergana(run + " --select id,incident_count --summary " + (dir / "s.json").string()).exit_code, 1);
+
+    const CliResult lean = run_fergana(run + " --select name,incident_count,nearest_incident_id");
+    ASSERT_EQ(lean.exit_code, 0) << lean.err;
+    const auto features = nlohmann::json::parse(lean.out)["features"];
+    ASSERT_EQ(features.size(), 1U) << lean.out;
+    EXPECT_EQ(features[0]["properties"]["name"], "Westville");
+    EXPECT_EQ(features[0]["properties"]["incident_count"], 1);
+    EXPECT_EQ(features[0]["properties"]["nearest_incident_id"], "at-5km");
+    std::filesystem::remove_all(dir);
+}
+
 TEST(Affected, RadiusByTypeAndSummary) {
     const CliResult r = run_fergana("affected --radius 1km --radius-by-type armed_clash=5001m,shelling=30km " +
                                     fixture_data());
