@@ -387,6 +387,8 @@ struct EdgeIndex::Scratch::Impl {
     }
     std::vector<RunEntry> candidates;
     std::vector<RunEntry> pending;
+    // nearest_each's answers for one chunk of points, handed to its sink together.
+    std::vector<std::pair<std::size_t, std::optional<EdgeHit>>> answers;
 
     // Nearest distance found so far per geometry, valid where stamp == query.
     std::vector<std::uint32_t> stamp;
@@ -1330,13 +1332,20 @@ void EdgeIndex::nearest_each(
         reuse = std::sqrt(area_km2 / static_cast<double>(points.size())) < 2.0;
     }
     // The points are read in Morton order, all over their array: a cache miss each, which the
-    // thousands of instructions of a query keep the processor from overlapping. Ask for the
-    // point a few queries ahead.
+    // thousands of instructions of a query keep the processor from overlapping. So the point a
+    // few queries ahead is asked for, and a chunk's answers go to the sink together once its
+    // queries are done: the sink's own writes go all over its arrays too, and in a row of sink
+    // calls the processor overlaps their misses.
     constexpr std::size_t ahead = 4;
-    query_all(points.size(), threads, [&](std::size_t i, Scratch& scratch) {
-        if (i + ahead < order.size()) __builtin_prefetch(&points[order[i + ahead] & 0xffffffffU]);
-        const std::size_t index = order[i] & 0xffffffffU;
-        sink(index, nearest_in_batch(points[index], *scratch.m_impl, options, reuse));
+    for_each_chunk(points.size(), threads, [&](std::size_t begin, std::size_t end, Scratch& scratch) {
+        Scratch::Impl& s = *scratch.m_impl;
+        s.answers.clear();
+        for (std::size_t i = begin; i < end; ++i) {
+            if (i + ahead < order.size()) __builtin_prefetch(&points[order[i + ahead] & 0xffffffffU]);
+            const std::size_t index = order[i] & 0xffffffffU;
+            s.answers.emplace_back(index, nearest_in_batch(points[index], s, options, reuse));
+        }
+        for (const auto& [index, hit] : s.answers) sink(index, hit);
     });
 }
 

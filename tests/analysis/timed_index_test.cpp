@@ -103,5 +103,34 @@ TEST(TimedIndex, NearestEachEqualsNearestOnEveryDate) {
     EXPECT_GT(seen_c[2], 0);
 }
 
+TEST(TimedIndex, DatesOnAndBetweenBoundariesFewOrMany) {
+    // One line a year, each in force from 1 January to the next (valid_to excluded): 5 and
+    // 21 boundaries, on both sides of the 16 up to which a date's slot is counted one boundary
+    // at a time instead of searched. A point east of every line is nearest the line in force.
+    for (const int years : {4, 20}) {
+        std::vector<geo::Geometry> lines;
+        std::vector<layers::Validity> validity;
+        for (int y = 0; y < years; ++y) {
+            lines.push_back(meridian_line(70.0 + 0.05 * y));
+            validity.push_back({day(2001 + y, 1, 1), day(2002 + y, 1, 1)});
+        }
+        TimedGeometryIndex index(lines, validity);
+        std::vector<layers::Date> dates{day(2000, 12, 31), day(2001 + years, 1, 1)};  // none in force
+        for (int y = 0; y < years; ++y) {
+            dates.insert(dates.end(), {day(2001 + y, 1, 1), day(2001 + y, 7, 1), day(2001 + y, 12, 31)});
+        }
+        index.prepare(dates);
+        geo::EdgeIndex::Scratch scratch;
+        const geo::LonLat east{71.5, 40.1};
+        EXPECT_FALSE(index.nearest(dates[0], east, scratch)) << years;
+        EXPECT_FALSE(index.nearest(dates[1], east, scratch)) << years;
+        for (std::size_t i = 2; i < dates.size(); ++i) {
+            const auto hit = index.nearest(dates[i], east, scratch);
+            ASSERT_TRUE(hit) << years << " " << dates[i].to_string();
+            EXPECT_EQ(hit->geometry_id, (i - 2) / 3) << years << " " << dates[i].to_string();
+        }
+    }
+}
+
 }  // namespace
 }  // namespace fergana::analysis
