@@ -34,6 +34,14 @@ TEST(IncidentFilter, TypesAndNoBounds) {
     EXPECT_EQ(select(all, f), (std::vector<std::size_t>{1}));
 }
 
+TEST(IncidentFilter, NoFilterSelectsEveryIncidentInOrder) {
+    // Past a block of 65,536 so that the indices are written by more than one worker.
+    const std::vector<layers::Incident> all(200000, incident(nullptr, "brawl"));
+    const std::vector<std::size_t> every = select(all, IncidentFilter{});
+    ASSERT_EQ(every.size(), all.size());
+    for (std::size_t i = 0; i < every.size(); ++i) ASSERT_EQ(every[i], i);
+}
+
 TEST(InForce, HalfOpenValidity) {
     std::vector<layers::Border> borders(2);
     borders[0].valid.to = layers::parse_date("2025-03-13");
