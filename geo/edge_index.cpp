@@ -467,8 +467,9 @@ struct EdgeIndex::Scratch::Impl {
         }
         return {};
     }
+    // A probe not cached yet (the caller looked it up before solving).
     void store(LonLat vertex, const detail::VertexProbe& probe) noexcept {
-        if (!probe.known || lookup(vertex).known) {
+        if (!probe.known) {
             return;
         }
         probes[next_probe] = {vertex, probe};
@@ -866,9 +867,11 @@ EdgeHit solve_item(const DataT& d, std::size_t pos, const Ecef& p_true, LonLat p
         const Ecef b = plus(a, {leaf.dx[k], leaf.dy[k], leaf.dz[k]});
         const double hint = detail::edge_hint_m(p_true, d.frame.from_frame(a), d.frame.from_frame(b),
                                                 item.edge.length_m);
+        const bool knew_a = at_a.known;
+        const bool knew_b = at_b.known;
         n = detail::nearest_on_edge(item.edge, p, hint, at_a, at_b, s.line_of(d.serial, pos));
-        s.store(item.edge.a, at_a);
-        s.store(item.edge.b, at_b);
+        if (!knew_a) s.store(item.edge.a, at_a);
+        if (!knew_b && !(item.edge.b == item.edge.a)) s.store(item.edge.b, at_b);
         s.remember(item.edge, n);
     }
     const auto& path = d.paths[item.path];

@@ -1015,7 +1015,7 @@ std::string normalise_pair(std::string pair) {
 }
 
 /// An incident from a raw feature, appended to `out` (a vector, or a part's Slice); what is
-/// wrong goes to the Maker's findings.
+/// wrong goes to the Maker's findings. An incident that cannot be used is not appended.
 template <typename Out>
 void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     // The fields' positions, looked up once: a million incidents are read in half a second.
@@ -1027,7 +1027,8 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
         field_position(incidents, "injured"),     field_position(incidents, "displaced"),
         field_position(incidents, "description"), field_position(incidents, "source"),
         field_position(incidents, "precision_m")};
-    Incident i;
+    // Made in its slot of the result: no incident moved from a temporary, a million times.
+    Incident& i = out.emplace_back();
     i.id = m.take(raw, f.id);
     if (i.id.empty()) i.id = raw.fid();
     if (const auto day = raw.dates[f.date]) {
@@ -1062,10 +1063,10 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     i.precision_m = m.real(raw, i.id, f.precision_m);
     if (raw.geometry.points().size() != 1) {
         m.error(raw, i.id, "wrong_geometry_type", {}, "an incident must be one point");
+        out.pop_back();
         return;
     }
     i.position = raw.geometry.points().front();
-    out.push_back(std::move(i));
 }
 
 /// A part's run of slots in the result vector (already constructed): push_back fills them in
@@ -1075,10 +1076,17 @@ struct Slice {
     T* next = nullptr;
     T* end = nullptr;
     std::size_t written = 0;
-    void push_back(T&& value) {
+    void push_back(T&& value) { emplace_back() = std::move(value); }
+    /// The next slot, to be filled in place (it holds a default-constructed T).
+    T& emplace_back() {
         if (next == end) throw std::runtime_error("the layer grew while it was read");
-        *next++ = std::move(value);
         ++written;
+        return *next++;
+    }
+    /// Gives the last slot back, as default-constructed as it was.
+    void pop_back() {
+        --written;
+        *--next = T{};
     }
 };
 

@@ -219,4 +219,35 @@ TEST(LoadInParts, FidsAtTheEndsOfTheRangeAreReadInOnePart) {
     expect_same(one, parts);
 }
 
+TEST(LoadInParts, AnIncidentOfTwoPointsIsLeftOutInOneReadAndInParts) {
+    // Incidents are made in their slots of the result: one that is no single point gives its
+    // slot back, in a part's run as in one read.
+    TempDir dir;
+    OutputTable t("incidents", {{"id", FieldKind::Text}});
+    std::vector<std::string> kept;
+    int two_points = 0;
+    for (int k = 0; k < 600; ++k) {
+        const geo::LonLat p{69.0 + 0.001 * k, 39.5};
+        const bool pair = k % 97 == 3;
+        t.add(pair ? geo::Geometry::multi_point({p, {p.lon, 39.6}}) : geo::Geometry::multi_point({p}),
+              {"i" + std::to_string(k)});
+        if (pair) {
+            ++two_points;
+        } else {
+            kept.push_back("i" + std::to_string(k));
+        }
+    }
+    const std::string path = (dir.path / "incidents.gpkg").string();
+    write_table(t, path, {});
+    const Dataset one = load_dataset(options_for(path, 1));
+    const Dataset parts = load_dataset(options_for(path, 3));
+    EXPECT_EQ(parts.incidents.origin.parts, 3U);
+    expect_same(one, parts);
+    ASSERT_EQ(parts.incidents.features.size(), kept.size());
+    for (std::size_t k = 0; k < kept.size(); ++k) ASSERT_EQ(parts.incidents.features[k].id, kept[k]);
+    std::size_t reported = 0;
+    for (const Finding& f : parts.findings.list()) reported += f.code == "wrong_geometry_type" ? 1 : 0;
+    EXPECT_EQ(reported, static_cast<std::size_t>(two_points));
+}
+
 }  // namespace fergana::layers
