@@ -181,8 +181,8 @@ void TimedGeometryIndex::nearest_each(
             sink(i, hit);
             return;
         }
-        geo::EdgeHit mapped = *hit;
-        mapped.geometry_id = m_epochs[epoch_of_point[i]].members[hit->geometry_id];
+        std::optional<geo::EdgeHit> mapped = hit;  // one copy: the sink takes an optional
+        mapped->geometry_id = m_epochs[epoch_of_point[i]].members[hit->geometry_id];
         sink(i, mapped);
     };
     std::vector<std::size_t> ids;
