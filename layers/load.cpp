@@ -697,6 +697,11 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         const std::string_view name = m_spec.fields[i].name;
         if (name == "id" || name == "iso3" || name == "name") label_fields.push_back(i);
     }
+    // The fields the source has: the others stay empty in every feature.
+    std::vector<std::size_t> bound;
+    for (std::size_t i = 0; i < m_bindings.size(); ++i) {
+        if (m_bindings[i].index >= 0) bound.push_back(i);
+    }
     RawFeature raw;
     raw.values.resize(m_bindings.size());
     raw.dates.resize(m_bindings.size());
@@ -722,13 +727,13 @@ RoleReader::ReadStats RoleReader::read_features(Fn&& fn, const Progress& progres
         // and each is set again here.
         raw.fid_number = feature->GetFID();
         raw.attributes.clear();
-        for (std::size_t i = 0; i < m_bindings.size(); ++i) {
+        for (const std::size_t i : bound) {
             const FieldBinding& b = m_bindings[i];
             auto& value = raw.values[i];
             auto& date = raw.dates[i];
             value.reset();
             date.reset();
-            if (b.index < 0 || !feature->IsFieldSetAndNotNull(b.index)) continue;
+            if (!feature->IsFieldSetAndNotNull(b.index)) continue;
             if (b.is_date) {
                 int y = 0, mo = 0, d = 0, h = 0, mi = 0, tz = 0;
                 float s = 0;
