@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,20 @@ inline std::string slurp(const std::filesystem::path& path) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+/// A copy of the text file `from` in `dir` (made if missing) under the same name, with its
+/// first `text` replaced by `replacement` (which must be there: a test's bad input on purpose).
+inline std::filesystem::path copy_with_change(const std::filesystem::path& from, const std::filesystem::path& dir,
+                                              const std::string& text, const std::string& replacement) {
+    std::filesystem::create_directories(dir);
+    std::string content = slurp(from);
+    const auto at = content.find(text);
+    if (at == std::string::npos) throw std::runtime_error("copy_with_change: no '" + text + "' in " + from.string());
+    content.replace(at, text.size(), replacement);
+    const std::filesystem::path to = dir / from.filename();
+    std::ofstream(to, std::ios::binary) << content;
+    return to;
 }
 
 /// Runs `fergana ARGS` through the shell (ARGS is shell text), stdin from /dev/null, in

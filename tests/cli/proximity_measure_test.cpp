@@ -140,13 +140,9 @@ TEST(ProximityMeasure, SelectReadsOnlyTheIncidentFieldsItNeeds) {
     // mid-edge's count is 'many', not a number: an error when the count is read, which the
     // selected fields decide (marker-size is made from it).
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fergana_select_reads";
-    std::filesystem::create_directories(dir);
-    std::string incidents = slurp(fixture + "fixture_incidents.csv");
-    const std::string row = "mid-edge,2022-09-14,shelling,3,";
-    ASSERT_NE(incidents.find(row), std::string::npos);
-    incidents.replace(incidents.find(row), row.size(), "mid-edge,2022-09-14,shelling,many,");
-    const std::filesystem::path bad = dir / "incidents.csv";
-    std::ofstream(bad) << incidents;
+    const std::filesystem::path bad = copy_with_change(fixture + "fixture_incidents.csv", dir,
+                                                       "mid-edge,2022-09-14,shelling,3,",
+                                                       "mid-edge,2022-09-14,shelling,many,");
     const std::string data = "--data " + fixture + "fixture_countries.geojson --borders " + fixture +
                              "fixture_borders.geojson --incidents " + bad.string();
     const std::string out = (dir / "d.csv").string();

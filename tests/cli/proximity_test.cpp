@@ -159,13 +159,8 @@ TEST(Affected, SelectReadsOnlyTheIncidentFieldsItNeeds) {
     // at-5km's date is not a date: an error when dates are read, which first_date and
     // last_date need, and the count does not.
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fergana_affected_reads";
-    std::filesystem::create_directories(dir);
-    std::string incidents = slurp(fixture + "fixture_incidents.csv");
-    const std::string row = "at-5km,2021-04-29,";
-    ASSERT_NE(incidents.find(row), std::string::npos);
-    incidents.replace(incidents.find(row), row.size(), "at-5km,2021-04-31,");
-    const std::filesystem::path bad = dir / "incidents.csv";
-    std::ofstream(bad) << incidents;
+    const std::filesystem::path bad =
+        copy_with_change(fixture + "fixture_incidents.csv", dir, "at-5km,2021-04-29,", "at-5km,2021-04-31,");
     const std::string run = "affected -q --radius 5km -o - --settlements " + fixture +
                             "fixture_settlements.csv --incidents " + bad.string();
 
