@@ -769,8 +769,8 @@ LineComparison compare_lines(const geo::Geometry& a, const geo::Geometry& b,
                              const LineCompareOptions& options, const Progress& progress) {
     const geo::Geometry la = lines_of(a);
     const geo::Geometry lb = lines_of(b);
-    const geo::EdgeIndex index_a(std::span<const geo::Geometry>(&la, 1));
-    const geo::EdgeIndex index_b(std::span<const geo::Geometry>(&lb, 1));
+    const geo::EdgeIndex index_a(std::span<const geo::Geometry>(&la, 1), options.threads);
+    const geo::EdgeIndex index_b(std::span<const geo::Geometry>(&lb, 1), options.threads);
     LineComparison c;
     // The two directions on threads of their own when there are two: each profile has long
     // stretches of single-threaded refinement between its batches of queries. The answers do

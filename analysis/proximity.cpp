@@ -29,17 +29,17 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
     if (measure.water) {
         for (const auto& w : data.water.features) water_geometries.push_back(w.geometry);
     }
-    const geo::EdgeIndex water(water_geometries);
+    const geo::EdgeIndex water(water_geometries, options.threads);
     std::vector<geo::Geometry> settlement_points;
     if (measure.settlement) {
         for (const auto& s : data.settlements.features) settlement_points.push_back(geo::Geometry::point(s.position));
     }
-    const geo::EdgeIndex settlements(settlement_points);
+    const geo::EdgeIndex settlements(settlement_points, options.threads);
     std::vector<geo::Geometry> country_geometries;
     if (measure.side) {
         for (const auto& c : data.countries.features) country_geometries.push_back(c.geometry);
     }
-    const geo::EdgeIndex countries(country_geometries);
+    const geo::EdgeIndex countries(country_geometries, options.threads);
 
     // Layers whose features come and go: one index per set of features in force.
     TimedIndex<layers::Border> borders(data.borders.features);
@@ -60,7 +60,8 @@ ProximityResult proximity(const layers::Dataset& data, const std::vector<std::si
         }
         if (!disputed_by_status.empty()) result.disputed_source = "borders with status disputed";
     }
-    const geo::EdgeIndex given_disputed(measure.disputed ? options.disputed : std::vector<geo::Geometry>{});
+    const geo::EdgeIndex given_disputed(measure.disputed ? options.disputed : std::vector<geo::Geometry>{},
+                                        options.threads);
     TimedGeometryIndex disputed(disputed_by_status, disputed_validity);
 
     // Build every index the incidents will need before the parallel phase.

@@ -18,13 +18,14 @@ bool IncidentFilter::matches(const layers::Incident& incident) const {
     return true;
 }
 
-std::vector<std::size_t> select(const std::vector<layers::Incident>& incidents, const IncidentFilter& filter) {
+std::vector<std::size_t> select(const std::vector<layers::Incident>& incidents, const IncidentFilter& filter,
+                                unsigned threads) {
     std::vector<std::size_t> out;
-    reserve_fresh(out, incidents.size());  // a million indices: faulted in on every core
+    reserve_fresh(out, incidents.size(), threads);  // a million indices: faulted in on every core
     if (!filter.active()) {
         // Every incident: the indices written on every core (one thread took 7 ms a million).
         out.resize(incidents.size());
-        geo::parallel_for(out.size(), 65536, 0, [&out](std::size_t begin, std::size_t end, unsigned) {
+        geo::parallel_for(out.size(), 65536, threads, [&out](std::size_t begin, std::size_t end, unsigned) {
             for (std::size_t i = begin; i < end; ++i) out[i] = i;
         });
         return out;

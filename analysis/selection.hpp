@@ -21,8 +21,10 @@ struct IncidentFilter {
     [[nodiscard]] bool matches(const layers::Incident& incident) const;
 };
 
-/// Indices of the incidents that match.
-std::vector<std::size_t> select(const std::vector<layers::Incident>& incidents, const IncidentFilter& filter);
+/// Indices of the incidents that match (without a filter, all of them, written on `threads`
+/// threads, 0: one per hardware thread).
+std::vector<std::size_t> select(const std::vector<layers::Incident>& incidents, const IncidentFilter& filter,
+                                unsigned threads = 0);
 
 /// Indices of the features in force on `date` (all of them when date is nullopt).
 template <typename T>

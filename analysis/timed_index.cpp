@@ -93,14 +93,14 @@ void TimedGeometryIndex::prepare(const std::vector<layers::Date>& dates, unsigne
         if (m_epoch_of[s] >= 0) continue;
         for (const auto& mine : seen) {
             if (mine[s]) {
-                m_epoch_of[s] = epoch_for(*mine[s]);
+                m_epoch_of[s] = epoch_for(*mine[s], threads);
                 break;
             }
         }
     }
 }
 
-int TimedGeometryIndex::epoch_for(layers::Date date) {
+int TimedGeometryIndex::epoch_for(layers::Date date, unsigned threads) {
     std::vector<std::size_t> members = in_force(date);
     if (const auto it = m_by_members.find(members); it != m_by_members.end()) return it->second;
     Epoch epoch;
@@ -118,7 +118,7 @@ int TimedGeometryIndex::epoch_for(layers::Date date) {
         subset.reserve(members.size());
         for (std::size_t i : members) subset.push_back(m_geometries[i]);
         epoch.index = m_indexes.size();
-        m_indexes.push_back({members, std::make_unique<geo::EdgeIndex>(subset)});
+        m_indexes.push_back({members, std::make_unique<geo::EdgeIndex>(subset, threads)});
     }
     m_epochs.push_back(std::move(epoch));
     const int id = static_cast<int>(m_epochs.size() - 1);

@@ -29,8 +29,8 @@ class TimedGeometryIndex {
 public:
     TimedGeometryIndex(std::vector<geo::Geometry> geometries, std::vector<layers::Validity> validity);
 
-    /// Builds the indexes that queries on these dates will need (looking at the dates on
-    /// `threads` threads, 0: one per hardware thread).
+    /// Builds the indexes that queries on these dates will need (looking at the dates and
+    /// building on `threads` threads, 0: one per hardware thread).
     void prepare(const std::vector<layers::Date>& dates, unsigned threads = 0);
 
     /// The nearest feature in force on `date` (geometry_id = the feature's index), or
@@ -75,8 +75,9 @@ private:
     std::map<std::vector<std::size_t>, int> m_by_members;
 
     [[nodiscard]] std::size_t slot(layers::Date date) const;
-    /// The epoch of the features in force on `date`, made (and its index built or shared) if new.
-    int epoch_for(layers::Date date);
+    /// The epoch of the features in force on `date`, made (and its index built on `threads`
+    /// threads, or shared) if new.
+    int epoch_for(layers::Date date, unsigned threads = 0);
 };
 
 template <typename T>

@@ -432,7 +432,8 @@ struct EdgeIndex::Scratch::Impl {
         }
         return c.line;
     }
-    std::array<CachedEdge, 8> edges{};  // likewise
+    // The edges solved in this query, as the probes: the first `edge_count` entries.
+    std::array<CachedEdge, 8> edges{};
     std::size_t edge_count = 0;
     std::size_t next_edge = 0;
 
@@ -511,7 +512,7 @@ EdgeIndex::~EdgeIndex() = default;
 EdgeIndex::EdgeIndex(EdgeIndex&&) noexcept = default;
 EdgeIndex& EdgeIndex::operator=(EdgeIndex&&) noexcept = default;
 
-EdgeIndex::EdgeIndex(std::span<const Geometry> geometries) {
+EdgeIndex::EdgeIndex(std::span<const Geometry> geometries, unsigned threads) {
     auto data = std::make_unique<Data>();
     data->geometry_count = geometries.size();
     to_u32(geometries.size(), "geometries");
@@ -588,10 +589,11 @@ EdgeIndex::EdgeIndex(std::span<const Geometry> geometries) {
     }
 
     // Items: exact edge data (one inverse problem each) and a box holding the whole geodesic,
-    // on every core (the Fergana Valley's borders are tens of thousands of edges: 10 ms on one).
+    // on every core asked for (the Fergana Valley's borders are tens of thousands of edges:
+    // 10 ms on one).
     constexpr std::size_t grain = 4096;
     std::vector<Ecef> ecef(vertices.size());
-    parallel_for(vertices.size(), grain, 0, [&](std::size_t begin, std::size_t end, unsigned) {
+    parallel_for(vertices.size(), grain, threads, [&](std::size_t begin, std::size_t end, unsigned) {
         std::transform(vertices.begin() + static_cast<std::ptrdiff_t>(begin),
                        vertices.begin() + static_cast<std::ptrdiff_t>(end),
                        ecef.begin() + static_cast<std::ptrdiff_t>(begin), to_ecef);
@@ -603,7 +605,7 @@ EdgeIndex::EdgeIndex(std::span<const Geometry> geometries) {
     std::vector<Data::ItemExact> exact(raw.size());
     std::vector<double> sags(raw.size());
     std::vector<Box3> boxes(raw.size());
-    parallel_for(raw.size(), grain, 0, [&](std::size_t begin, std::size_t end, unsigned) {
+    parallel_for(raw.size(), grain, threads, [&](std::size_t begin, std::size_t end, unsigned) {
         for (std::size_t i = begin; i < end; ++i) {
             const RawItem& item = raw[i];
             const std::uint32_t second = item.zero_length ? item.vertex : item.vertex + 1;

@@ -86,8 +86,9 @@ public:
     EdgeIndex();
     /// Indexes every point, line edge and ring edge; geometry id = position in the span.
     /// Throws GeometryError (naming the geometry id) on a coordinate that is not finite or a
-    /// latitude beyond +-90. Building costs one inverse geodesic problem per edge.
-    explicit EdgeIndex(std::span<const Geometry> geometries);
+    /// latitude beyond +-90. Building costs one inverse geodesic problem per edge, solved on
+    /// `threads` threads (0: one per hardware thread).
+    explicit EdgeIndex(std::span<const Geometry> geometries, unsigned threads = 0);
     ~EdgeIndex();
     EdgeIndex(EdgeIndex&&) noexcept;
     EdgeIndex& operator=(EdgeIndex&&) noexcept;

@@ -1,7 +1,7 @@
 #pragma once
 // A stable sort of a large array by an unsigned integer key of a known width, on every core.
 //
-//   geo::radix_sort(order, 42, [](const auto& item) { return item.first; }, threads);  // Morton keys
+//   geo::radix_sort(order, 32, [](std::uint64_t item) { return item >> 32U; }, threads);  // Morton keys
 //
 // Least-significant digit first, eight bits a pass. Each pass counts the digits of every block
 // of 65,536 items on a core of its own, works out where each block's items of each digit go,

@@ -412,7 +412,7 @@ void RoleReader::bind_fields() {
         const auto& list = m_options.incident_fields_unused;
         return std::find(list.begin(), list.end(), name) != list.end();
     };
-    std::vector<std::string> ignored;  // source field names GDAL need not read
+    std::vector<std::size_t> unused_bindings;  // into m_bindings
     for (const CanonicalField& field : m_spec.fields) {
         FieldBinding b;
         if (const auto m = mapping.find(std::string(field.name)); m != mapping.end()) {
@@ -437,12 +437,25 @@ void RoleReader::bind_fields() {
             const OGRFieldType type = defn->GetFieldDefn(b.index)->GetType();
             b.is_date = type == OFTDate || type == OFTDateTime;
             used.insert(b.index);
-            if (unused(field.name)) {
-                ignored.push_back(b.source_name);
-                b.index = -1;  // never asked for: the feature holds no value
-            }
+            if (unused(field.name)) unused_bindings.push_back(m_bindings.size());
         }
         m_bindings.push_back(std::move(b));
+    }
+    // The columns still read: a column an unused field shares with a kept one (through --field)
+    // is read all the same, and so is one whose name differs from a kept column's only in case
+    // (GDAL finds ignored fields by name, ignoring case).
+    std::set<int> kept;
+    for (std::size_t i = 0; i < m_bindings.size(); ++i) {
+        if (m_bindings[i].index >= 0 &&
+            std::find(unused_bindings.begin(), unused_bindings.end(), i) == unused_bindings.end()) {
+            kept.insert(m_bindings[i].index);
+        }
+    }
+    std::vector<std::string> ignored;  // source field names GDAL need not read
+    for (const std::size_t i : unused_bindings) {
+        FieldBinding& b = m_bindings[i];
+        if (kept.count(b.index) == 0) ignored.push_back(b.source_name);
+        b.index = -1;  // never asked for: the feature holds no value
     }
     const bool attributes_unused = m_role == Role::Incidents && m_options.incident_attributes_unused;
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
@@ -457,6 +470,11 @@ void RoleReader::bind_fields() {
             m_attribute_fields.push_back(i);
         }
     }
+    std::erase_if(ignored, [&](const std::string& name) {
+        return std::any_of(kept.begin(), kept.end(), [&](int k) {
+            return lower(defn->GetFieldDefn(k)->GetNameRef()) == lower(name);
+        });
+    });
     if (!ignored.empty()) {
         // A GeoPackage or PostGIS source leaves these columns out of its query. A driver that
         // cannot ignore fields reads them, and they go unused all the same.
@@ -1074,14 +1092,13 @@ void make_incident(Maker& m, RawFeature&& raw, Out& out) {
     i.position = raw.geometry.points().front();
 }
 
-/// A part's run of slots in the result vector (already constructed): push_back fills them in
-/// order, so parts write straight into the result, each into its own run.
+/// A part's run of slots in the result vector (already constructed): emplace_back hands them
+/// out in order, so parts write straight into the result, each into its own run.
 template <typename T>
 struct Slice {
     T* next = nullptr;
     T* end = nullptr;
     std::size_t written = 0;
-    void push_back(T&& value) { emplace_back() = std::move(value); }
     /// The next slot, to be filled in place (it holds a default-constructed T).
     T& emplace_back() {
         if (next == end) throw std::runtime_error("the layer grew while it was read");

@@ -67,10 +67,10 @@ public:
         m_load.incident_types = m_filter.types;
         m_options.threads = parse_threads(m_threads);
         m_load.threads = m_options.threads;
-        if (m_output.wanted() && m_output.selects() && m_per_incident.empty() && m_summary.empty()) {
+        if (m_output.wanted() && m_output.selects() && m_per_incident.empty()) {
             // What the selected fields do not need of the incidents is not read (as proximity
             // does): their types only for --radius-by-type, their dates only for first_date and
-            // last_date. The summary and the per-incident file need them all.
+            // last_date. The per-incident file writes them; the summary needs neither.
             auto& unused = m_load.incident_fields_unused;
             if (m_options.radius_by_type.empty()) unused.push_back("type");
             if (!m_output.wants("first_date") && !m_output.wants("last_date")) unused.push_back("date");
@@ -106,7 +106,7 @@ public:
         provenance.set("to", m_to);
         provenance.set("types", m_types);
         provenance.set("bbox", m_data.bbox());
-        const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
+        const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter, m_options.threads);
         const analysis::AffectedResult result = analysis::affected(data, selected, m_options, context.progress);
         provenance.phase("compute");
 

@@ -105,7 +105,7 @@ public:
         for (const layers::DisputedFeature& d : data.disputed.features) m_options.disputed.push_back(d.geometry);
         provenance.add_inputs(data);
         provenance.phase("read");
-        const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter);
+        const std::vector<std::size_t> selected = analysis::select(data.incidents.features, m_filter, m_options.threads);
         const analysis::ProximityResult result = analysis::proximity(data, selected, m_options, context.progress);
         provenance.phase("compute");
 

@@ -8,11 +8,6 @@
 #include "tools/command.hpp"
 #include "tools/progress_bar.hpp"
 
-#if defined(FERGANA_MIMALLOC)
-#include <mimalloc.h>
-#endif
-
-#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -22,20 +17,6 @@
 namespace {
 
 using fergana::tools::command_table;
-
-#if defined(FERGANA_MIMALLOC)
-// mimalloc's memory in transparent huge pages: one page fault per 2 MiB, not per 4 KiB. On
-// the virtual machines measured a 4 KiB fault costs about 11 us, and a run over a million
-// incidents took 10,000 of them (docs/performance.md). Set from the executable's
-// .preinit_array, which runs before any library's initialisers, so that the blocks GDAL and
-// the C++ runtime allocate while they start up come from such memory too. The environment's
-// MIMALLOC_LARGE_OS_PAGES, when set, decides instead.
-void use_huge_pages(int /*argc*/, char** /*argv*/, char** /*envp*/) {
-    if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) mi_option_enable(mi_option_large_os_pages);
-}
-[[gnu::section(".preinit_array"), gnu::used]] void (*const preinit_use_huge_pages)(int, char**, char**) =
-    &use_huge_pages;
-#endif
 
 constexpr int exit_ok = 0;
 constexpr int exit_error = 1;

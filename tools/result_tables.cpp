@@ -152,8 +152,8 @@ layers::OutputTable proximity_table(const layers::Dataset& data, const analysis:
     }
     fields.insert(fields.end(), {{"marker-color", FieldKind::Text}, {"marker-size", FieldKind::Text}});
     // Rows are made as they are written: a million of them never sit in memory as values.
-    // Only the wanted fields are filled (the others are never read): of W1's 15 columns,
-    // --select keeps three.
+    // The fields of the incident, the border and the markers are filled only when wanted (of
+    // W1's 15 columns, --select keeps three); the others may hold a value nobody reads.
     std::vector<char> want(fields.size());
     for (std::size_t k = 0; k < fields.size(); ++k) want[k] = !wanted || wanted(fields[k].name) ? 1 : 0;
     const DateTexts& dates = DateTexts::get();  // made before the rows, on one thread

@@ -335,4 +335,26 @@ TEST(Load, UnusedIncidentFieldsAreNeitherReadNorChecked) {
     EXPECT_EQ(filtered.incidents.features[0].date->to_string(), "2022-09-14");
 }
 
+TEST(Load, AColumnAKeptFieldReadsIsNeverIgnored) {
+    // An unused field mapped to the column of a kept one (--field incidents.description=kind),
+    // and an unused attribute column whose name is the id's in another case: both columns are
+    // still read, since GDAL ignores fields by name, whatever the case.
+    testing::TempDir dir("kept_columns");
+    const std::string path = (dir.path / "incidents.csv").string();
+    std::ofstream(path) << "id,lon,lat,kind,ID\n"
+                           "a,70.1,40.1,Shelling,other\n";
+    LoadOptions o;
+    o.roles[Role::Incidents].source = path;
+    o.wanted = {Role::Incidents};
+    o.fields[Role::Incidents]["type"] = "kind";
+    o.fields[Role::Incidents]["description"] = "kind";
+    o.incident_fields_unused = {"description"};
+    o.incident_attributes_unused = true;
+    const Dataset d = load_dataset(o);
+    ASSERT_EQ(d.incidents.features.size(), 1U);
+    EXPECT_EQ(d.incidents.features[0].id, "a");
+    EXPECT_EQ(d.incidents.features[0].type, "shelling");
+    EXPECT_TRUE(d.incidents.features[0].details().empty());
+}
+
 }  // namespace fergana::layers
