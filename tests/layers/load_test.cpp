@@ -22,6 +22,16 @@ LoadOptions only(Role role, const std::string& file) {
     return o;
 }
 
+/// Options that load `csv` (written to incidents.csv in `dir`) as the incidents alone.
+LoadOptions incidents_from_csv(const testing::TempDir& dir, const std::string& csv) {
+    const std::string path = (dir.path / "incidents.csv").string();
+    std::ofstream(path) << csv;
+    LoadOptions o;
+    o.roles[Role::Incidents].source = path;
+    o.wanted = {Role::Incidents};
+    return o;
+}
+
 const Finding* find(const Dataset& d, const std::string& code) {
     for (const Finding& f : d.findings.list()) {
         if (f.code == code) return &f;
@@ -292,12 +302,8 @@ TEST(Load, UnusedIncidentFieldsAreNeitherReadNorChecked) {
     // What a command's --select leaves out of the incidents (LoadOptions::incident_fields_unused)
     // is not read, so a bad value there is not reported either: 'many' is not a count.
     testing::TempDir dir("unused");
-    const std::string path = (dir.path / "incidents.csv").string();
-    std::ofstream(path) << "id,lon,lat,date,type,fatalities,precision_m,note\n"
-                           "a,70.1,40.1,2022-09-14,Shelling,many,25,seen from the road\n";
-    LoadOptions o;
-    o.roles[Role::Incidents].source = path;
-    o.wanted = {Role::Incidents};
+    LoadOptions o = incidents_from_csv(dir, "id,lon,lat,date,type,fatalities,precision_m,note\n"
+                                            "a,70.1,40.1,2022-09-14,Shelling,many,25,seen from the road\n");
     o.keep_going = true;  // the bad count is an error: keep it as a finding
     auto bad_numbers = [](const Dataset& d) {
         return std::count_if(d.findings.list().begin(), d.findings.list().end(),
@@ -340,12 +346,8 @@ TEST(Load, AColumnAKeptFieldReadsIsNeverIgnored) {
     // and an unused attribute column whose name is the id's in another case: both columns are
     // still read, since GDAL ignores fields by name, whatever the case.
     testing::TempDir dir("kept_columns");
-    const std::string path = (dir.path / "incidents.csv").string();
-    std::ofstream(path) << "id,lon,lat,kind,ID\n"
-                           "a,70.1,40.1,Shelling,other\n";
-    LoadOptions o;
-    o.roles[Role::Incidents].source = path;
-    o.wanted = {Role::Incidents};
+    LoadOptions o = incidents_from_csv(dir, "id,lon,lat,kind,ID\n"
+                                            "a,70.1,40.1,Shelling,other\n");
     o.fields[Role::Incidents]["type"] = "kind";
     o.fields[Role::Incidents]["description"] = "kind";
     o.incident_fields_unused = {"description"};
