@@ -77,7 +77,7 @@ private:
     [[nodiscard]] std::size_t slot(layers::Date date) const;
     /// The epoch of the features in force on `date`, made (and its index built on `threads`
     /// threads, or shared) if new.
-    int epoch_for(layers::Date date, unsigned threads = 0);
+    int epoch_for(layers::Date date, unsigned threads);
 };
 
 template <typename T>

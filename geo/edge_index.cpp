@@ -475,7 +475,7 @@ struct EdgeIndex::Scratch::Impl {
         }
         probes[next_probe] = {vertex, probe};
         next_probe = (next_probe + 1) % probes.size();
-        probe_count = std::max(probe_count, next_probe == 0 ? probes.size() : next_probe);
+        probe_count = std::min(probe_count + 1, probes.size());
     }
     // The solution for the edge a -> b or b -> a, if solved in this query.
     [[nodiscard]] std::optional<EdgeNearest> solved(const GeodesicEdge& edge) const noexcept {
@@ -495,7 +495,7 @@ struct EdgeIndex::Scratch::Impl {
     void remember(const GeodesicEdge& edge, const EdgeNearest& nearest) noexcept {
         edges[next_edge] = {edge.a, edge.b, nearest};
         next_edge = (next_edge + 1) % edges.size();
-        edge_count = std::max(edge_count, next_edge == 0 ? edges.size() : next_edge);
+        edge_count = std::min(edge_count + 1, edges.size());
     }
 };
 
@@ -873,7 +873,7 @@ EdgeHit solve_item(const DataT& d, std::size_t pos, const Ecef& p_true, LonLat p
         const bool knew_b = at_b.known;
         n = detail::nearest_on_edge(item.edge, p, hint, at_a, at_b, s.line_of(d.serial, pos));
         if (!knew_a) s.store(item.edge.a, at_a);
-        if (!knew_b && !(item.edge.b == item.edge.a)) s.store(item.edge.b, at_b);
+        if (!knew_b) s.store(item.edge.b, at_b);  // a zero-length edge probes only at_a
         s.remember(item.edge, n);
     }
     const auto& path = d.paths[item.path];
@@ -1328,7 +1328,7 @@ void EdgeIndex::nearest_each(
                     const auto y = static_cast<std::uint64_t>(std::clamp((q.lat - lat0) * lat_scale, 0.0, 65535.0));
                     key = even_bits(x) | (even_bits(y) << 1U);
                 }
-                order[i] = (key << 32U) | i;
+                order[i] = (key << 32U) | i;  // point_of() takes the index back
             }
         });
     }
@@ -1350,12 +1350,13 @@ void EdgeIndex::nearest_each(
     // queries are done: the sink's own writes go all over its arrays too, and in a row of sink
     // calls the processor overlaps their misses.
     constexpr std::size_t ahead = 4;
+    auto point_of = [](std::uint64_t entry) { return static_cast<std::size_t>(entry & 0xffffffffU); };
     for_each_chunk(points.size(), threads, [&](std::size_t begin, std::size_t end, Scratch& scratch) {
         Scratch::Impl& s = *scratch.m_impl;
         s.answers.clear();
         for (std::size_t i = begin; i < end; ++i) {
-            if (i + ahead < order.size()) __builtin_prefetch(&points[order[i + ahead] & 0xffffffffU]);
-            const std::size_t index = order[i] & 0xffffffffU;
+            if (i + ahead < order.size()) __builtin_prefetch(&points[point_of(order[i + ahead])]);
+            const std::size_t index = point_of(order[i]);
             s.answers.emplace_back(index, nearest_in_batch(points[index], s, options, reuse));
         }
         for (const auto& [index, hit] : s.answers) sink(index, hit);

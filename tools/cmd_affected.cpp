@@ -69,13 +69,9 @@ public:
         m_load.threads = m_options.threads;
         if (m_output.wanted() && m_output.selects() && m_per_incident.empty()) {
             // What the selected fields do not need of the incidents is not read (as proximity
-            // does): their types only for --radius-by-type, their dates only for first_date and
-            // last_date. The per-incident file writes them; the summary needs neither.
-            auto& unused = m_load.incident_fields_unused;
-            if (m_options.radius_by_type.empty()) unused.push_back("type");
-            if (!m_output.wants("first_date") && !m_output.wants("last_date")) unused.push_back("date");
-            unused.insert(unused.end(),
-                          {"precision_m", "fatalities", "injured", "displaced", "description", "source"});
+            // does). The per-incident file writes their dates and types; the summary needs neither.
+            m_load.incident_fields_unused =
+                incident_fields_unused_by_affected(m_output.wanted_fields(), !m_options.radius_by_type.empty());
             m_load.incident_attributes_unused = true;
         }
         m_options.per_incident = !m_per_incident.empty();
@@ -111,8 +107,7 @@ public:
         provenance.phase("compute");
 
         if (m_output.wanted()) {
-            m_output.write(affected_table(data, result, [this](std::string_view f) { return m_output.wants(f); }),
-                           provenance);
+            m_output.write(affected_table(data, result, m_output.wanted_fields()), provenance);
         }
         if (!m_per_incident.empty()) {
             provenance.add_output(m_per_incident);

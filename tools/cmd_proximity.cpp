@@ -73,17 +73,7 @@ public:
         if (m_output.wanted() && m_output.selects()) {
             // What the selected fields do not need of the incidents is not read (as ogr2ogr
             // -select): of a million incidents, their types alone are a tenth of the reading.
-            auto needed = [&](std::initializer_list<std::string_view> fields) {
-                return std::any_of(fields.begin(), fields.end(), [&](std::string_view f) { return m_output.wants(f); });
-            };
-            auto& unused = m_load.incident_fields_unused;
-            if (!needed({"type", "marker-color"})) unused.push_back("type");
-            if (!needed({"marker-size"})) unused.push_back("fatalities");
-            if (!needed({"precision_m", "border_distance_min_m", "border_distance_max_m", "may_be_across_border"})) {
-                unused.push_back("precision_m");
-            }
-            // Never in this output.
-            unused.insert(unused.end(), {"injured", "displaced", "description", "source"});
+            m_load.incident_fields_unused = incident_fields_unused_by_proximity(m_output.wanted_fields());
             m_load.incident_attributes_unused = true;
         }
         if (!m_as_of.empty()) m_options.as_of = parse_date_option(m_as_of, "--as-of");
@@ -120,9 +110,7 @@ public:
 
         if (!m_measure.empty()) provenance.set("measure", m_measure);
         if (m_output.wanted()) {
-            m_output.write(proximity_table(data, result, m_options.measure,
-                                           [this](std::string_view f) { return m_output.wants(f); }),
-                           provenance);
+            m_output.write(proximity_table(data, result, m_options.measure, m_output.wanted_fields()), provenance);
         } else {
             print(context.out, data, result);
         }

@@ -7,7 +7,9 @@
 #include "tools/options.hpp"
 #include "tools/provenance.hpp"
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fergana::tools {
@@ -49,6 +51,10 @@ public:
     [[nodiscard]] bool selects() const noexcept { return !m_selected.empty(); }
     /// Whether the field will be written to -o: always without --select.
     [[nodiscard]] bool wants(std::string_view field) const;
+    /// wants() as a function for the table makers (tools/result_tables.hpp's FieldWanted).
+    [[nodiscard]] std::function<bool(std::string_view)> wanted_fields() const {
+        return [this](std::string_view field) { return wants(field); };
+    }
 
     /// Applies --select to a table about to be written to -o (or printed, as CSV when `csv`):
     /// keeps the named fields in that order; in CSV, the geometry's columns (lon,lat or wkt)

@@ -4,7 +4,9 @@
 #include "tools/format.hpp"
 #include "tools/style_hints.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <initializer_list>
 
 namespace fergana::tools {
 
@@ -119,6 +121,38 @@ std::string enclave_water(const analysis::EnclaveInput& in, const analysis::Dete
 }
 
 }  // namespace
+
+namespace {
+
+/// Whether any of the fields is wanted.
+bool any_wanted(const FieldWanted& wanted, std::initializer_list<std::string_view> fields) {
+    return !wanted || std::any_of(fields.begin(), fields.end(), wanted);
+}
+
+/// The incident details that neither table writes.
+std::vector<std::string> details_never_written() {
+    return {"injured", "displaced", "description", "source"};
+}
+
+}  // namespace
+
+std::vector<std::string> incident_fields_unused_by_proximity(const FieldWanted& wanted) {
+    std::vector<std::string> unused = details_never_written();
+    if (!any_wanted(wanted, {"type", "marker-color"})) unused.emplace_back("type");
+    if (!any_wanted(wanted, {"marker-size"})) unused.emplace_back("fatalities");
+    if (!any_wanted(wanted, {"precision_m", "border_distance_min_m", "border_distance_max_m", "may_be_across_border"})) {
+        unused.emplace_back("precision_m");
+    }
+    return unused;
+}
+
+std::vector<std::string> incident_fields_unused_by_affected(const FieldWanted& wanted, bool by_type) {
+    std::vector<std::string> unused = details_never_written();
+    unused.insert(unused.end(), {"fatalities", "precision_m"});
+    if (!by_type) unused.emplace_back("type");
+    if (!any_wanted(wanted, {"first_date", "last_date"})) unused.emplace_back("date");
+    return unused;
+}
 
 layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result,
                                     const analysis::ProximityMeasures& measure, const FieldWanted& wanted) {

@@ -9,7 +9,9 @@
 #include "layers/output.hpp"
 
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace fergana::tools {
 
@@ -21,6 +23,15 @@ using FieldWanted = std::function<bool(std::string_view field)>;
 /// quantities measured (default: all). Fields not wanted are left NULL.
 layers::OutputTable proximity_table(const layers::Dataset& data, const analysis::ProximityResult& result,
                                     const analysis::ProximityMeasures& measure = {}, const FieldWanted& wanted = {});
+/// The incident fields (canonical names, as LoadOptions::incident_fields_unused) that none of
+/// the wanted fields of proximity_table reads: `type` feeds `type` and `marker-color`,
+/// `fatalities` feeds `marker-size`, `precision_m` feeds it and the distance bounds; the other
+/// details never reach the table. The id, date and position are always read.
+std::vector<std::string> incident_fields_unused_by_proximity(const FieldWanted& wanted);
+/// The same for affected_table, whose analysis also reads the types for --radius-by-type
+/// (`by_type`): the dates feed `first_date` and `last_date` only.
+std::vector<std::string> incident_fields_unused_by_affected(const FieldWanted& wanted, bool by_type);
+
 /// One point per settlement in reach (`fergana affected`). The incident_ids lists (at 1e6
 /// incidents, 1.7 million ids) are made only when wanted.
 layers::OutputTable affected_table(const layers::Dataset& data, const analysis::AffectedResult& result,
